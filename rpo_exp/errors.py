@@ -1,0 +1,9 @@
+"""Errors a user can fix by changing a config key or an input file."""
+
+
+class ConfigError(ValueError):
+    """A config value is invalid; the message names the key and what is valid."""
+
+
+class DataError(ValueError):
+    """An input row or file is invalid; the message names the file, the row and what is valid."""

@@ -1,0 +1,125 @@
+"""RPO, SPEC 3 (paper Eq. 10-14): every chosen response contrasted with every rejected one."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from rpo_exp.losses.output import LossOutput, check_1d_same_length, check_positive, compute_dtype
+
+WEIGHTINGS = ("embedding", "uniform", "diagonal", "identity")
+WEIGHT_SCALES = ("row", "mean_one")
+
+
+def check_contrast_args(strategy: str, *, tau: float, alpha: float, scale: str) -> None:
+    """Raise ValueError naming the argument when a weighting option is invalid."""
+    if strategy not in WEIGHTINGS:
+        raise ValueError(f"strategy must be one of {', '.join(WEIGHTINGS)}; got '{strategy}'")
+    if scale not in WEIGHT_SCALES:
+        raise ValueError(f"scale must be one of {', '.join(WEIGHT_SCALES)}; got '{scale}'")
+    if strategy == "embedding":
+        check_positive("tau", tau)
+    if strategy == "diagonal" and not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be in [0, 1], got {alpha}")
+
+
+def contrast_weights(
+    strategy: str,
+    *,
+    chosen_prompt_emb: Tensor | None = None,
+    rejected_prompt_emb: Tensor | None = None,
+    num_chosen: int | None = None,
+    num_rejected: int | None = None,
+    tau: float = 0.5,
+    alpha: float = 0.8,
+    scale: str = "row",
+) -> Tensor:
+    """The M x N weight matrix w_ij of SPEC 3.
+
+    embedding (Eq. 10-11): w_ij = softmax_j(-(1 - cos(e(x_i), e(x'_j))) / tau);
+    uniform: 1/N; diagonal (Eq. 13, paired): alpha on the diagonal, (1-alpha)/(M-1) elsewhere;
+    identity: the M x M identity. scale="mean_one" multiplies by N (rows sum to N).
+    """
+    check_contrast_args(strategy, tau=tau, alpha=alpha, scale=scale)
+    if strategy == "embedding":
+        if chosen_prompt_emb is None or rejected_prompt_emb is None:
+            raise ValueError("embedding weighting needs chosen_prompt_emb and rejected_prompt_emb")
+        if chosen_prompt_emb.dim() != 2 or rejected_prompt_emb.dim() != 2:
+            raise ValueError("chosen_prompt_emb and rejected_prompt_emb must be 2-D (items x dim)")
+        if chosen_prompt_emb.shape[1] != rejected_prompt_emb.shape[1]:
+            raise ValueError(
+                "chosen_prompt_emb and rejected_prompt_emb have different widths: "
+                f"{chosen_prompt_emb.shape[1]} vs {rejected_prompt_emb.shape[1]}"
+            )
+        dtype = compute_dtype(chosen_prompt_emb, rejected_prompt_emb)
+        chosen = F.normalize(chosen_prompt_emb.to(dtype), p=2, dim=1)
+        rejected = F.normalize(rejected_prompt_emb.to(dtype), p=2, dim=1)
+        weights = torch.softmax(-(1 - chosen @ rejected.T) / tau, dim=1)
+    else:
+        m = num_chosen if num_chosen is not None else _rows(chosen_prompt_emb, "num_chosen")
+        n = num_rejected if num_rejected is not None else _rows(rejected_prompt_emb, "num_rejected")
+        if strategy in ("diagonal", "identity") and m != n:
+            raise ValueError(
+                f"{strategy} weighting needs paired data (num_chosen == num_rejected), got "
+                f"M={m}, N={n}; use embedding or uniform for unpaired data"
+            )
+        if strategy == "uniform":
+            weights = torch.full((m, n), 1.0 / n)
+        elif strategy == "identity":
+            weights = torch.eye(m)
+        else:
+            off = (1.0 - alpha) / (m - 1) if m > 1 else 0.0
+            weights = torch.full((m, m), off).fill_diagonal_(alpha)
+    n_cols = weights.shape[1]
+    return weights * n_cols if scale == "mean_one" else weights
+
+
+def _rows(emb: Tensor | None, name: str) -> int:
+    if emb is None:
+        raise ValueError(f"{name} is required when no prompt embeddings are given")
+    return emb.shape[0]
+
+
+def rpo_loss(
+    policy_chosen_logps: Tensor,
+    policy_rejected_logps: Tensor,
+    ref_chosen_logps: Tensor,
+    ref_rejected_logps: Tensor,
+    weights: Tensor,
+    *,
+    beta: float = 0.1,
+) -> LossOutput:
+    """RPO contrast loss, SPEC 3 / paper Eq. 14: -(1/MN) sum_ij logsig(beta * w_ij * L_ij),
+    L_ij = delta(y_w,i) - delta(y_l,j).
+
+    Metrics: `rpo/weight_entropy` (mean entropy of the row-normalised weights) and, for a
+    square matrix (paired), `rpo/effective_beta` = beta * mean_i w_ii.
+    """
+    m = check_1d_same_length(
+        policy_chosen_logps=policy_chosen_logps, ref_chosen_logps=ref_chosen_logps
+    )
+    n = check_1d_same_length(
+        policy_rejected_logps=policy_rejected_logps, ref_rejected_logps=ref_rejected_logps
+    )
+    if weights.shape != (m, n):
+        raise ValueError(f"weights must have shape (M, N) = ({m}, {n}), got {tuple(weights.shape)}")
+    check_positive("beta", beta)
+    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps, weights)
+    chosen = policy_chosen_logps.to(dtype) - ref_chosen_logps.to(dtype)
+    rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
+    w = weights.to(dtype=dtype, device=chosen.device)
+    logits = chosen[:, None] - rejected[None, :]
+    loss = -F.logsigmoid(beta * w * logits).mean()
+
+    w = w.detach()
+    rows = w / w.sum(dim=1, keepdim=True).clamp_min(torch.finfo(dtype).tiny)
+    metrics = {"rpo/weight_entropy": -torch.special.xlogy(rows, rows).sum(dim=1).mean()}
+    if m == n:
+        metrics["rpo/effective_beta"] = beta * torch.diagonal(w).mean()
+    return LossOutput(
+        loss=loss,
+        chosen_rewards=beta * chosen.detach(),
+        rejected_rewards=beta * rejected.detach(),
+        metrics=metrics,
+    )

