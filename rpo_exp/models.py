@@ -28,7 +28,7 @@ from transformers import (
 )
 
 from rpo_exp.errors import ConfigError
-from rpo_exp.resources import cache_dir, is_package_path, package_path
+from rpo_exp.resources import cache_dir, hub_reachable, is_package_path, package_path
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +73,15 @@ def resolve_source(name_or_path: str) -> str:
 
 
 def _from_hub_or_dir(loader, source: str, key: str, **kwargs):
+    """`loader(source)`; a hub id with the hub unreachable is read from the local HF cache only,
+    and a failed hub load becomes a ConfigError naming `key` and the offline alternatives."""
+    if Path(source).is_dir():
+        return loader(source, **kwargs)
+    if not hub_reachable():
+        kwargs["local_files_only"] = True
     try:
         return loader(source, **kwargs)
     except OSError as err:
-        if Path(source).is_dir():
-            raise
         raise ConfigError(
             f"{key}={source}: could not load it from the Hugging Face Hub "
             f"({err.__class__.__name__}: {str(err).splitlines()[0]}). Without network, set "

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
+import socket
 from pathlib import Path
+from urllib.parse import urlparse
 
 PKG_SCHEME = "pkg://"
 
@@ -39,3 +42,22 @@ def package_path(uri: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"{uri}: '{rel}' not found in package '{module}' ({path.parent})")
     return path
+
+
+@functools.cache
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the Hugging Face Hub answers a TCP connect within `timeout` seconds.
+
+    Checked once per process so that, offline, hub loads fail in seconds (or read the local HF
+    cache) instead of after the hub client's retries (~30-50 s).
+    """
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        return False
+    url = urlparse(constants.ENDPOINT)
+    try:
+        socket.create_connection((url.hostname, url.port or 443), timeout=timeout).close()
+    except OSError:
+        return False
+    return True

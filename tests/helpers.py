@@ -20,9 +20,11 @@ def compose_cfg(*overrides: str) -> DictConfig:
         return compose(config_name="config", overrides=list(overrides))
 
 
-def run_train(*overrides: str, run_dir: Path, timeout: int = 300) -> subprocess.CompletedProcess:
+def run_train(
+    *overrides: str, run_dir: Path, env: dict | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess:
     """`python -m rpo_exp.train` as a user runs it, in a subprocess."""
-    env = os.environ | {"WANDB_MODE": "offline", "PYTHONUNBUFFERED": "1"}
+    env = os.environ | {"PYTHONUNBUFFERED": "1"} | (env or {})
     return subprocess.run(
         [sys.executable, "-m", "rpo_exp.train", *overrides, f"hydra.run.dir={run_dir}"],
         capture_output=True,

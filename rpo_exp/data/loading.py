@@ -19,6 +19,7 @@ from omegaconf import DictConfig
 from rpo_exp.data.hh import SkipRow, parse_hh
 from rpo_exp.data.records import Example
 from rpo_exp.errors import ConfigError, DataError
+from rpo_exp.resources import hub_reachable
 
 log = logging.getLogger(__name__)
 
@@ -111,14 +112,20 @@ def _existing(path: str, key: str) -> Path:
 
 def _hub_split(cfg: DictConfig, split: str) -> list[Example]:
     import datasets
+    from huggingface_hub import constants
 
+    offline = (
+        f"Offline, use dataset={cfg.name}_sample, dataset.path=<local JSONL in the {cfg.format} "
+        "raw schema>, or HF_HUB_OFFLINE=1 to read a copy in the Hugging Face cache."
+    )
+    if not (hub_reachable() or constants.HF_HUB_OFFLINE):
+        raise ConfigError(f"dataset={cfg.name}: the Hugging Face Hub is unreachable. {offline}")
     try:
         rows = datasets.load_dataset(cfg.hub_id, split=split)
-    except Exception as err:  # network, auth, missing dataset: all mean "not reachable here"
+    except Exception as err:  # network, auth, missing dataset: all mean "not loadable here"
         raise ConfigError(
             f"dataset={cfg.name}: could not load '{cfg.hub_id}' from the Hugging Face Hub "
-            f"({err.__class__.__name__}). Offline, use dataset={cfg.name}_sample or "
-            f"dataset.path=<local JSONL in the {cfg.format} raw schema>."
+            f"({err.__class__.__name__}: {str(err).splitlines()[0] if str(err) else ''}). {offline}"
         ) from None
     return parse_rows(
         ((f"{cfg.hub_id}[{split}] row {i}", row) for i, row in enumerate(rows)),
