@@ -1,8 +1,9 @@
 """From a `loss=` config to a call of a pure loss function (SPEC 4) on a batch's tensors.
 
 The trainer knows batches, not formulas: a loss config names a function of `rpo_exp.losses`
-(`fn`) and its keyword arguments; the function's positional parameters name the batch tensors
-it needs (`BATCH_TENSORS`). Adding a loss is one function + one YAML + one test.
+(`fn`) and its hyperparameters; the function's parameters that are batch tensors
+(`BATCH_TENSORS`) say which tensors it needs and so which batch shape. Adding a loss is one
+function + one YAML + one test.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from omegaconf import DictConfig
 from torch import Tensor
 
 from rpo_exp import losses
+from rpo_exp.batching import KTOFromPairs, Paired, Shape
 from rpo_exp.errors import ConfigError
 from rpo_exp.losses import LossOutput, contrast_weights
 from rpo_exp.losses.contrast import check_contrast_args
 
-BATCH_TENSORS = (
+PAIRED_TENSORS = (
     "policy_chosen_logps",
     "policy_rejected_logps",
     "ref_chosen_logps",
@@ -28,6 +30,9 @@ BATCH_TENSORS = (
     "rejected_lengths",
     "weights",
 )
+UNPAIRED_TENSORS = ("policy_logps", "ref_logps", "desirable", "policy_kl_logps", "ref_kl_logps")
+GROUPED_TENSORS = ("policy_logps", "ref_logps", "scores", "group_ids")
+BATCH_TENSORS = frozenset(PAIRED_TENSORS + UNPAIRED_TENSORS + GROUPED_TENSORS)
 # loss config key -> contrast_weights argument (SPEC 3 weighting options)
 WEIGHTING_KEYS = {"weighting": "strategy", "tau": "tau", "alpha": "alpha", "weight_scale": "scale"}
 LOSS_FUNCTIONS = tuple(name for name in losses.__all__ if name.endswith("_loss"))
@@ -37,9 +42,10 @@ LOSS_FUNCTIONS = tuple(name for name in losses.__all__ if name.endswith("_loss")
 class Objective:
     name: str
     fn: Callable[..., LossOutput]
-    inputs: tuple[str, ...]
-    kwargs: dict
-    weighting: dict | None
+    tensors: tuple[str, ...]  # the batch tensors fn takes, by parameter name
+    kwargs: dict  # hyperparameters from the loss config
+    weighting: dict | None  # contrast_weights arguments, for losses that take `weights`
+    shape: Shape
 
     @classmethod
     def from_config(cls, cfg: DictConfig) -> Objective:
@@ -50,42 +56,44 @@ class Objective:
             )
         fn = getattr(losses, cfg.fn)
         params = inspect.signature(fn).parameters.values()
-        inputs = tuple(p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD)
-        unknown = [i for i in inputs if i not in BATCH_TENSORS]
+        tensors = tuple(p.name for p in params if p.name in BATCH_TENSORS)
+        unknown = [
+            p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in tensors
+        ]
         if unknown:
             raise ConfigError(
                 f"loss={cfg.name}: {cfg.fn} takes inputs no batch provides: {unknown}"
             )
-        keyword = {p.name for p in params if p.kind is p.KEYWORD_ONLY}
+        hyper = {p.name for p in params if p.name not in BATCH_TENSORS}
         weighting = None
-        if "weights" in inputs:
+        if "weights" in tensors:
             weighting = {arg: cfg[key] for key, arg in WEIGHTING_KEYS.items()}
             try:
                 check_contrast_args(**weighting)
             except ValueError as err:
                 raise ConfigError(f"loss.{_key_of(str(err))}: {err}") from None
-        allowed = keyword | (set(WEIGHTING_KEYS) if weighting else set()) | {"name", "fn"}
+        allowed = hyper | (set(WEIGHTING_KEYS) if weighting else set()) | {"name", "fn"}
         extra = sorted(set(cfg) - allowed)
         if extra:
             raise ConfigError(
                 f"loss={cfg.name}: unknown keys {extra} for {cfg.fn}; valid: {sorted(allowed)}"
             )
-        kwargs = {k: cfg[k] for k in keyword if k in cfg}
+        kwargs = {k: cfg[k] for k in hyper if k in cfg}
         for key in ("beta", "tau"):
             if key in kwargs and not kwargs[key] > 0:
                 raise ConfigError(f"loss.{key}={kwargs[key]}: must be > 0")
-        return cls(cfg.name, fn, inputs, kwargs, weighting)
+        return cls(cfg.name, fn, tensors, kwargs, weighting, _shape(cfg.name, tensors))
 
     @property
     def needs_reference(self) -> bool:
-        return any(name.startswith("ref_") for name in self.inputs)
+        return any(name.startswith("ref_") for name in self.tensors)
 
     @property
     def needs_embeddings(self) -> bool:
         return self.weighting is not None and self.weighting["strategy"] == "embedding"
 
     def __call__(self, tensors: dict[str, Tensor]) -> LossOutput:
-        """`tensors`: the BATCH_TENSORS of one batch, plus `chosen_prompt_emb` and
+        """`tensors`: the batch's tensors by SPEC 4 argument name, plus `chosen_prompt_emb` and
         `rejected_prompt_emb` when the weighting needs them."""
         if self.weighting is not None:
             tensors = tensors | {
@@ -97,7 +105,20 @@ class Objective:
                     num_rejected=len(tensors["policy_rejected_logps"]),
                 ).to(tensors["policy_chosen_logps"].device)
             }
-        return self.fn(*(tensors[name] for name in self.inputs), **self.kwargs)
+        return self.fn(**{name: tensors[name] for name in self.tensors}, **self.kwargs)
+
+
+def _shape(name: str, tensors: tuple[str, ...]) -> Shape:
+    if "group_ids" in tensors:
+        raise ConfigError(
+            f"loss={name} needs a grouped dataset (several scored responses per prompt, e.g. "
+            "UltraFeedback); the paired datasets here (dataset=hh, hh_sample) have one chosen "
+            "and one rejected response per prompt. Use a pairwise loss (dpo, ipo, simpo, rpo, "
+            "simpo_rpo, kto, sft) with them."
+        )
+    if "desirable" in tensors:
+        return KTOFromPairs()
+    return Paired(with_rejected="policy_rejected_logps" in tensors)
 
 
 def _key_of(message: str) -> str:

@@ -44,9 +44,14 @@ class Tracker:
         import wandb
 
         mode = logger.mode
+        sync = f"upload later with `wandb sync {run_dir}/wandb/offline-run-*`"
         if mode == "online" and not _has_wandb_key():
-            log.warning("wandb: no API key (WANDB_API_KEY or `wandb login`): logging offline")
+            log.warning(
+                "wandb: no API key (WANDB_API_KEY or `wandb login`): logging offline; %s", sync
+            )
             mode = "offline"
+        elif mode == "offline":
+            log.info("wandb: logging offline (logger.mode=offline); %s", sync)
         os.environ.setdefault("WANDB_SILENT", "true")
         return wandb.init(
             project=logger.project,

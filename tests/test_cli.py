@@ -14,18 +14,24 @@ from tests.helpers import TINY, run_train
 COMMON = ["loss", "logps/chosen", "logps/rejected", "grad_norm", "lr", "examples_seen", "step"]
 COMMON += ["perf/step_seconds", "perf/tokens_per_second"]
 REWARDS = ["rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies"]
+CONTRAST = ["rpo/effective_beta", "rpo/weight_entropy"]
 EXPECTED = {
-    "sft": COMMON,
+    "sft": [k for k in COMMON if k != "logps/rejected"],  # SFT scores chosen responses only
     "dpo": COMMON + REWARDS,
-    "rpo": COMMON + REWARDS + ["rpo/effective_beta", "rpo/weight_entropy"],
+    "ipo": COMMON + REWARDS,
+    "kto": COMMON + REWARDS + ["kto/z0"],
+    "simpo": COMMON + REWARDS,
+    "rpo": COMMON + REWARDS + CONTRAST,
+    "simpo_rpo": COMMON + REWARDS + CONTRAST,
 }
+REFERENCE_FREE = ("sft", "simpo", "simpo_rpo")
 
 
 def read_metrics(run_dir: Path) -> list[dict]:
     return [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
 
 
-@pytest.mark.parametrize("loss", ["sft", "dpo", "rpo"])
+@pytest.mark.parametrize("loss", list(EXPECTED))
 def test_tiny_run_writes_spec_metrics_and_final_model(tmp_path: Path, loss: str) -> None:
     result = run_train(*TINY, f"loss={loss}", "trainer.max_steps=2", run_dir=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -38,7 +44,7 @@ def test_tiny_run_writes_spec_metrics_and_final_model(tmp_path: Path, loss: str)
         assert set(EXPECTED[loss]) <= set(row), set(EXPECTED[loss]) - set(row)
     eval_keys = {f"eval/{k}" for k in EXPECTED[loss] if k not in COMMON[3:]} | {"eval/loss"}
     assert eval_keys <= set(evals[0]), eval_keys - set(evals[0])
-    if loss != "sft":  # the policy is the reference at step 0
+    if loss not in REFERENCE_FREE:  # the policy is the reference at step 0
         assert evals[0]["eval/rewards/margins"] == 0.0
     assert train[1]["examples_seen"] == 2 * train[0]["examples_seen"]
     model = AutoModelForCausalLM.from_pretrained(tmp_path / "final")
@@ -91,6 +97,13 @@ BAD = {
     "row missing rejected": (["dataset.path={bad}"], "bad.jsonl:2: missing rejected"),
     "hub dataset offline": (["dataset=hh"], "dataset=hh_sample"),
     "hub model offline": (["model=llama2_7b"], "model.name_or_path=<local directory"),
+    "group loss on pairs": (["loss=swepo"], "loss=swepo needs a grouped dataset"),
+    "unknown weighting": (
+        ["loss=rpo", "loss.weighting=cosine"],
+        "loss.weighting: strategy must be",
+    ),
+    "diagonal alpha": (["weighting=diagonal", "loss.alpha=1.5"], "loss.alpha: alpha must be in"),
+    "weighting on dpo": (["loss=dpo", "weighting=uniform"], "unknown keys ['weighting']"),
 }
 
 

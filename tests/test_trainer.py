@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 
@@ -26,15 +28,16 @@ def grads_after_backward(cfg, tokenizer, micro: int):
     trainer = Trainer(
         trainer_cfg, model, Objective.from_config(cfg.loss), tokenizer.pad_token_id, None, 0
     )
-    trainer.reference_logps(split, list(range(8)), "ref")
+    indices = list(range(8))
+    split.ref = trainer.logps_table(split, trainer.sequence_keys([indices]), "ref")
     with torch.no_grad():  # move away from the reference so the loss has a real gradient
         for p in model.parameters():
             p.add_(torch.randn_like(p) * 0.02)
-    metrics = trainer.backward(split, items)
+    metrics = trainer.backward(split, indices)
     return metrics, {n: p.grad.clone() for n, p in model.named_parameters()}
 
 
-@pytest.mark.parametrize("loss", ["rpo", "dpo", "sft"])
+@pytest.mark.parametrize("loss", ["rpo", "dpo", "sft", "ipo", "simpo", "simpo_rpo", "kto"])
 def test_micro_batching_equals_full_batch(tokenizer, loss: str) -> None:
     cfg = compose_cfg(*TINY, f"loss={loss}", "trainer.batch_size=8")
     full_metrics, full = grads_after_backward(cfg, tokenizer, micro=8)
@@ -57,3 +60,41 @@ def test_batch_order_is_seeded_full_batches() -> None:
     assert len(batch_order(10, cfg, seed=3)) == 4
     with pytest.raises(ConfigError, match=r"trainer\.batch_size=4 is larger than the 3 training"):
         batch_order(3, cfg, seed=0)
+
+
+def test_runs_are_deterministic_on_cpu(tmp_path) -> None:
+    from rpo_exp.train import run
+
+    cfg = compose_cfg(*TINY, "trainer.max_steps=2", "trainer.eval_max_examples=16")
+    first, second = tmp_path / "a", tmp_path / "b"
+    for run_dir in (first, second):
+        run_dir.mkdir()
+        run(cfg, run_dir, "determinism")
+    rows = [
+        [{k: v for k, v in r.items() if not k.startswith("perf/")} for r in map(json.loads, lines)]
+        for lines in ((d / "metrics.jsonl").read_text().splitlines() for d in (first, second))
+    ]
+    assert rows[0] == rows[1]
+    assert rows[0][-1]["eval/loss"] != rows[0][0]["eval/loss"]  # it trained
+
+
+@pytest.mark.parametrize(
+    ("overrides", "effective_beta"),
+    [
+        (["weighting=uniform"], 0.1 / 8),
+        (["weighting=diagonal", "loss.alpha=0.8"], 0.1 * 0.8),
+        (["weighting=identity"], 0.1),
+        (["weighting=uniform", "loss.weight_scale=mean_one"], 0.1),
+        (["loss=simpo_rpo", "weighting=uniform"], 2.0 / 8),
+    ],
+)
+def test_weightings_train_and_log_effective_beta(tmp_path, overrides, effective_beta) -> None:
+    from rpo_exp.train import run
+
+    cfg = compose_cfg(*TINY, *overrides, "trainer.max_steps=2", "trainer.eval_max_examples=16")
+    run(cfg, tmp_path, "weighting")
+    rows = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    steps = [r for r in rows if "loss" in r]
+    assert len(steps) == 2
+    for row in steps:  # SPEC 3: beta * mean_i w_ii, with batch size 8
+        assert row["rpo/effective_beta"] == pytest.approx(effective_beta, rel=1e-6)

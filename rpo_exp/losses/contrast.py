@@ -6,7 +6,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from rpo_exp.losses.output import LossOutput, check_1d_same_length, check_positive, compute_dtype
+from rpo_exp.losses.output import (
+    LossOutput,
+    check_1d_same_length,
+    check_lengths,
+    check_positive,
+    compute_dtype,
+)
 
 WEIGHTINGS = ("embedding", "uniform", "diagonal", "identity")
 WEIGHT_SCALES = ("row", "mean_one")
@@ -93,8 +99,7 @@ def rpo_loss(
     """RPO contrast loss, SPEC 3 / paper Eq. 14: -(1/MN) sum_ij logsig(beta * w_ij * L_ij),
     L_ij = delta(y_w,i) - delta(y_l,j).
 
-    Metrics: `rpo/weight_entropy` (mean entropy of the row-normalised weights) and, for a
-    square matrix (paired), `rpo/effective_beta` = beta * mean_i w_ii.
+    Metrics: `rpo/weight_entropy` and, for a square (paired) matrix, `rpo/effective_beta`.
     """
     m = check_1d_same_length(
         policy_chosen_logps=policy_chosen_logps, ref_chosen_logps=ref_chosen_logps
@@ -102,24 +107,66 @@ def rpo_loss(
     n = check_1d_same_length(
         policy_rejected_logps=policy_rejected_logps, ref_rejected_logps=ref_rejected_logps
     )
-    if weights.shape != (m, n):
-        raise ValueError(f"weights must have shape (M, N) = ({m}, {n}), got {tuple(weights.shape)}")
+    _check_weights(weights, m, n)
     check_positive("beta", beta)
     dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps, weights)
     chosen = policy_chosen_logps.to(dtype) - ref_chosen_logps.to(dtype)
     rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
     w = weights.to(dtype=dtype, device=chosen.device)
     logits = chosen[:, None] - rejected[None, :]
-    loss = -F.logsigmoid(beta * w * logits).mean()
-
-    w = w.detach()
-    rows = w / w.sum(dim=1, keepdim=True).clamp_min(torch.finfo(dtype).tiny)
-    metrics = {"rpo/weight_entropy": -torch.special.xlogy(rows, rows).sum(dim=1).mean()}
-    if m == n:
-        metrics["rpo/effective_beta"] = beta * torch.diagonal(w).mean()
     return LossOutput(
-        loss=loss,
+        loss=-F.logsigmoid(beta * w * logits).mean(),
         chosen_rewards=beta * chosen.detach(),
         rejected_rewards=beta * rejected.detach(),
-        metrics=metrics,
+        metrics=_weight_metrics(w, beta),
     )
+
+
+def simpo_rpo_loss(
+    policy_chosen_logps: Tensor,
+    policy_rejected_logps: Tensor,
+    weights: Tensor,
+    *,
+    chosen_lengths: Tensor,
+    rejected_lengths: Tensor,
+    beta: float = 2.0,
+    gamma_beta_ratio: float = 0.5,
+) -> LossOutput:
+    """SimPO+RPO, SPEC 3 / RPO paper App. B: -(1/MN) sum_ij logsig(beta w_ij L_ij - gamma w_ij),
+    L_ij = logp(y_w,i)/|y_w,i| - logp(y_l,j)/|y_l,j|, gamma = beta * gamma_beta_ratio
+    (identity weights: the diagonal logits are exactly SimPO's)."""
+    m = check_1d_same_length(policy_chosen_logps=policy_chosen_logps, chosen_lengths=chosen_lengths)
+    n = check_1d_same_length(
+        policy_rejected_logps=policy_rejected_logps, rejected_lengths=rejected_lengths
+    )
+    _check_weights(weights, m, n)
+    check_positive("beta", beta)
+    check_lengths(chosen_lengths=chosen_lengths, rejected_lengths=rejected_lengths)
+    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps, weights)
+    chosen = policy_chosen_logps.to(dtype) / chosen_lengths.to(dtype)
+    rejected = policy_rejected_logps.to(dtype) / rejected_lengths.to(dtype)
+    w = weights.to(dtype=dtype, device=chosen.device)
+    gamma = beta * gamma_beta_ratio
+    scores = beta * w * (chosen[:, None] - rejected[None, :]) - gamma * w
+    return LossOutput(
+        loss=-F.logsigmoid(scores).mean(),
+        chosen_rewards=beta * chosen.detach(),
+        rejected_rewards=beta * rejected.detach(),
+        metrics=_weight_metrics(w, beta),
+    )
+
+
+def _check_weights(weights: Tensor, m: int, n: int) -> None:
+    if weights.shape != (m, n):
+        raise ValueError(f"weights must have shape (M, N) = ({m}, {n}), got {tuple(weights.shape)}")
+
+
+def _weight_metrics(w: Tensor, beta: float) -> dict[str, Tensor]:
+    """`rpo/weight_entropy`: mean entropy of the row-normalised weights; `rpo/effective_beta`
+    (square, i.e. paired, matrices): beta * mean_i w_ii, SPEC 3."""
+    w = w.detach()
+    rows = w / w.sum(dim=1, keepdim=True).clamp_min(torch.finfo(w.dtype).tiny)
+    metrics = {"rpo/weight_entropy": -torch.special.xlogy(rows, rows).sum(dim=1).mean()}
+    if w.shape[0] == w.shape[1]:
+        metrics["rpo/effective_beta"] = beta * torch.diagonal(w).mean()
+    return metrics

@@ -41,6 +41,13 @@ def check_1d_same_length(**tensors: Tensor) -> int:
     return next(iter(lengths.values()))
 
 
+def check_lengths(**lengths: Tensor) -> None:
+    """Response lengths divide log-probs: each must be > 0."""
+    for name, t in lengths.items():
+        if (t <= 0).any():
+            raise ValueError(f"{name} must be > 0 (an empty response has no tokens)")
+
+
 def check_positive(name: str, value: float) -> None:
     if not value > 0:
         raise ValueError(f"{name} must be > 0, got {value}")
