@@ -1,19 +1,25 @@
-"""Which sequences a batch of pair items needs, and how their log-probs become loss inputs.
+"""Batch shapes: which sequences a batch of items needs, and how their log-probs become the
+loss inputs of SPEC 4.
 
-A sequence is named by a key `(prompt item, response item, slot)`, slot 0 = chosen and 1 =
-rejected, so reference log-probs can be computed once per key before training, including for
-sequences that pair a prompt with another item's response (KTO's KL pairs).
+A sequence is named by a key `(prompt item, response item, slot)`, so reference log-probs can be
+computed once per key before training, including sequences that pair a prompt with another
+item's response (KTO's KL pairs). Items are paired (2 responses: chosen, rejected), unpaired
+(1 response with a desirable/undesirable label) or grouped (K scored responses).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
+from omegaconf import DictConfig
 from torch import Tensor
 
+from rpo_exp.data.tokenization import Item
+from rpo_exp.errors import ConfigError
+
 SeqKey = tuple[int, int, int]
-CHOSEN, REJECTED = 0, 1
 
 
 @dataclass
@@ -25,21 +31,52 @@ class SeqLogps:
     lengths: Tensor
 
 
+def shuffled_batches(n_items: int, cfg: DictConfig, seed: int) -> list[list[int]]:
+    """Item indices of every step: a seeded permutation per epoch, full batches only (the
+    contrast matrix and effective beta depend on the batch size)."""
+    per_epoch = n_items // cfg.batch_size
+    if per_epoch == 0:
+        raise ConfigError(
+            f"trainer.batch_size={cfg.batch_size} is larger than the {n_items} training examples"
+        )
+    total = cfg.max_steps if cfg.max_steps is not None else cfg.epochs * per_epoch
+    steps = []
+    for epoch in range(math.ceil(total / per_epoch)):
+        perm = torch.randperm(n_items, generator=torch.Generator().manual_seed(seed + epoch))
+        steps += perm[: per_epoch * cfg.batch_size].view(per_epoch, cfg.batch_size).tolist()
+    return steps[:total]
+
+
+def chunks(indices: list[int], size: int) -> list[list[int]]:
+    """Consecutive batches of `size`; a last batch of one item joins the one before (a single
+    item has no cross-item contrast or KL partner)."""
+    out = [indices[i : i + size] for i in range(0, len(indices), size)]
+    if len(out) > 1 and len(out[-1]) == 1:
+        out[-2] += out.pop()
+    return out
+
+
 class Paired:
-    """(prompt, chosen, rejected) items as DPO/IPO/SimPO/RPO consume them: M = N = batch;
-    `with_rejected=False` (SFT) scores the chosen responses only."""
+    """(prompt, chosen, rejected) items: M = N = batch (DPO, IPO, SimPO, RPO paired);
+    `with_rejected=False` (SFT) scores slot 0 only."""
 
     def __init__(self, with_rejected: bool = True):
         self.with_rejected = with_rejected
 
-    def keys(self, indices: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
-        graded = [(i, i, CHOSEN) for i in indices]
+    def order(self, items: list[Item], cfg: DictConfig, seed: int) -> list[list[int]]:
+        return shuffled_batches(len(items), cfg, seed)
+
+    def eval_order(self, items: list[Item], keep: list[int], size: int) -> list[list[int]]:
+        return chunks(keep, size)
+
+    def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
+        graded = [(i, i, 0) for i in batch]
         if self.with_rejected:
-            graded += [(i, i, REJECTED) for i in indices]
+            graded += [(i, i, 1) for i in batch]
         return graded, []
 
-    def tensors(self, indices: list[int], graded: SeqLogps, frozen: SeqLogps | None) -> dict:
-        n = len(indices)
+    def tensors(self, items: list[Item], batch: list[int], graded: SeqLogps, frozen) -> dict:
+        n = len(batch)
         out = {"policy_chosen_logps": graded.policy[:n], "chosen_lengths": graded.lengths[:n]}
         if self.with_rejected:
             out |= {
@@ -50,27 +87,111 @@ class Paired:
             out |= {"ref_chosen_logps": graded.ref[:n], "ref_rejected_logps": graded.ref[n:]}
         return out
 
-    def prompt_embeddings(self, indices: list[int], embeddings: Tensor) -> dict:
-        emb = embeddings[indices]
+    def prompt_embeddings(self, items: list[Item], batch: list[int], embeddings: Tensor) -> dict:
+        emb = embeddings[batch]
         return {"chosen_prompt_emb": emb, "rejected_prompt_emb": emb}
 
 
-class KTOFromPairs:
-    """Each pair split into a desirable (chosen) and an undesirable (rejected) item; the KL
-    pairs are x_i with the completion of item i+1 (cyclic) in the batch, SPEC 1."""
+class UnpairedContrast(Paired):
+    """Labelled single-response items for RPO's M x N matrix: the batch's desirable items are
+    the M chosen rows, its undesirable items the N rejected columns, from any prompts. Batches
+    are stratified so that every batch has the data's desirable share (M and N fixed)."""
 
-    def keys(self, indices: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
-        graded = [(i, i, CHOSEN) for i in indices] + [(i, i, REJECTED) for i in indices]
-        shifted = graded[1:] + graded[:1]
-        frozen = [
-            (prompt, resp, slot)
-            for (prompt, _, _), (_, resp, slot) in zip(graded, shifted, strict=True)
+    def order(self, items: list[Item], cfg: DictConfig, seed: int) -> list[list[int]]:
+        good = [it.index for it in items if it.desirable]
+        bad = [it.index for it in items if not it.desirable]
+        m = min(max(round(cfg.batch_size * len(good) / len(items)), 1), cfg.batch_size - 1)
+        n = cfg.batch_size - m
+        per_epoch = min(len(good) // m, len(bad) // n) if cfg.batch_size >= 2 else 0
+        if per_epoch == 0:
+            raise ConfigError(
+                f"trainer.batch_size={cfg.batch_size}: an unpaired contrast batch needs >= 1 "
+                f"desirable and >= 1 undesirable item; the data has {len(good)} desirable and "
+                f"{len(bad)} undesirable"
+            )
+        total = cfg.max_steps if cfg.max_steps is not None else cfg.epochs * per_epoch
+        steps = []
+        for epoch in range(math.ceil(total / per_epoch)):
+            g, b = _permuted(good, seed + epoch), _permuted(bad, seed + 10_000 + epoch)
+            steps += [g[s * m : (s + 1) * m] + b[s * n : (s + 1) * n] for s in range(per_epoch)]
+        return steps[:total]
+
+    def eval_order(self, items: list[Item], keep: list[int], size: int) -> list[list[int]]:
+        """Desirable and undesirable items dealt round-robin so every batch has both."""
+        good = [i for i in keep if items[i].desirable]
+        bad = [i for i in keep if not items[i].desirable]
+        n_batches = max(1, min(len(good), len(bad), -(-len(keep) // size)))
+        return [sorted(good[b::n_batches] + bad[b::n_batches]) for b in range(n_batches)]
+
+    def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
+        return [(i, i, 0) for i in self._sorted(items, batch)], []
+
+    def tensors(self, items: list[Item], batch: list[int], graded: SeqLogps, frozen) -> dict:
+        m = sum(items[i].desirable for i in batch)
+        out = {
+            "policy_chosen_logps": graded.policy[:m],
+            "policy_rejected_logps": graded.policy[m:],
+            "chosen_lengths": graded.lengths[:m],
+            "rejected_lengths": graded.lengths[m:],
+        }
+        if graded.ref is not None:
+            out |= {"ref_chosen_logps": graded.ref[:m], "ref_rejected_logps": graded.ref[m:]}
+        return out
+
+    def prompt_embeddings(self, items: list[Item], batch: list[int], embeddings: Tensor) -> dict:
+        ordered = self._sorted(items, batch)
+        m = sum(items[i].desirable for i in batch)
+        return {
+            "chosen_prompt_emb": embeddings[ordered[:m]],
+            "rejected_prompt_emb": embeddings[ordered[m:]],
+        }
+
+    @staticmethod
+    def _sorted(items: list[Item], batch: list[int]) -> list[int]:
+        """Desirable items first, each side in batch order."""
+        return [i for i in batch if items[i].desirable] + [
+            i for i in batch if not items[i].desirable
         ]
+
+
+def _permuted(indices: list[int], seed: int) -> list[int]:
+    perm = torch.randperm(len(indices), generator=torch.Generator().manual_seed(seed))
+    return [indices[i] for i in perm]
+
+
+class KTO:
+    """Labelled single-response items (KTO, SPEC 1); the KL pairs are x_i with the completion of
+    the next item (cyclic) whose prompt differs, so no prompt meets its own completion."""
+
+    def order(self, items: list[Item], cfg: DictConfig, seed: int) -> list[list[int]]:
+        return shuffled_batches(len(items), cfg, seed)
+
+    def eval_order(self, items: list[Item], keep: list[int], size: int) -> list[list[int]]:
+        return chunks(keep, size)
+
+    def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
+        graded = [(i, i, 0) for i in batch]
+        frozen = []
+        for pos, i in enumerate(batch):
+            partner = next(
+                (
+                    j
+                    for j in batch[pos + 1 :] + batch[:pos]
+                    if items[j].prompt_text != items[i].prompt_text
+                ),
+                None,
+            )
+            if partner is None:
+                raise ValueError(
+                    "KTO needs at least two different prompts in a batch for its KL pairs"
+                )
+            frozen.append((i, partner, 0))
         return graded, frozen
 
-    def tensors(self, indices: list[int], graded: SeqLogps, frozen: SeqLogps | None) -> dict:
-        n = len(indices)
-        desirable = torch.arange(2 * n, device=graded.policy.device) < n
+    def tensors(
+        self, items: list[Item], batch: list[int], graded: SeqLogps, frozen: SeqLogps
+    ) -> dict:
+        desirable = torch.tensor([items[i].desirable for i in batch], device=graded.policy.device)
         return {
             "policy_logps": graded.policy,
             "ref_logps": graded.ref,
@@ -79,8 +200,36 @@ class KTOFromPairs:
             "ref_kl_logps": frozen.ref,
         }
 
-    def prompt_embeddings(self, indices: list[int], embeddings: Tensor) -> dict:
+    def prompt_embeddings(self, items: list[Item], batch: list[int], embeddings: Tensor) -> dict:
         return {}
 
 
-Shape = Paired | KTOFromPairs
+class Grouped:
+    """K scored responses per prompt (SWEPO, InfoNCA, DPO over groups); `trainer.batch_size`
+    counts prompts."""
+
+    def order(self, items: list[Item], cfg: DictConfig, seed: int) -> list[list[int]]:
+        return shuffled_batches(len(items), cfg, seed)
+
+    def eval_order(self, items: list[Item], keep: list[int], size: int) -> list[list[int]]:
+        return chunks(keep, size)
+
+    def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
+        return [(i, i, k) for i in batch for k in range(len(items[i].response_ids))], []
+
+    def tensors(self, items: list[Item], batch: list[int], graded: SeqLogps, frozen) -> dict:
+        device = graded.policy.device
+        return {
+            "policy_logps": graded.policy,
+            "ref_logps": graded.ref,
+            "scores": torch.tensor([s for i in batch for s in items[i].scores], device=device),
+            "group_ids": torch.tensor(
+                [i for i in batch for _ in items[i].response_ids], device=device
+            ),
+        }
+
+    def prompt_embeddings(self, items: list[Item], batch: list[int], embeddings: Tensor) -> dict:
+        return {}
+
+
+Shape = Paired | UnpairedContrast | KTO | Grouped

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
-from rpo_exp.data.loading import FORMATS
+from rpo_exp.batching import Shape
+from rpo_exp.data.loading import BAD_ROW_POLICIES, FORMATS
+from rpo_exp.data.shapes import Convert, plan
 from rpo_exp.errors import ConfigError
 from rpo_exp.models import DTYPES
 from rpo_exp.objective import Objective
@@ -17,16 +19,30 @@ HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
 OPTIMIZERS = ("rmsprop", "adamw")
 
 
-def validate(cfg: DictConfig) -> Objective:
-    """Check the composed config; returns the loss objective it names."""
+def default_tau(fmt: str, unpaired: bool) -> float:
+    """RPO's default tau, SPEC 3: 0.5 for paired contrast, 0.75 for unpaired data."""
+    shape = FORMATS[fmt].shape if fmt in FORMATS else "paired"
+    return 0.75 if unpaired or shape == "unpaired" else 0.5
+
+
+OmegaConf.register_new_resolver("default_tau", default_tau, replace=True)
+
+
+def validate(cfg: DictConfig) -> tuple[Objective, Convert, Shape]:
+    """Check the composed config; returns the loss objective it names, the conversion its
+    data needs and the batch shape (an unsupported loss/data pair fails here)."""
     objective = Objective.from_config(cfg.loss)
     _check_trainer(cfg.trainer)
     _check_model(cfg.model)
-    if cfg.dataset.format not in FORMATS:
+    data = cfg.dataset
+    if data.format not in FORMATS:
+        raise ConfigError(f"dataset.format={data.format}: must be one of {', '.join(FORMATS)}")
+    if data.on_bad_row not in BAD_ROW_POLICIES:
         raise ConfigError(
-            f"dataset.format={cfg.dataset.format}: must be one of {', '.join(FORMATS)}"
+            f"dataset.on_bad_row={data.on_bad_row}: must be one of {', '.join(BAD_ROW_POLICIES)}"
         )
-    return objective
+    convert, shape = plan(cfg.loss.name, objective.kind, FORMATS[data.format].shape, data)
+    return objective, convert, shape
 
 
 def _check_trainer(t: DictConfig) -> None:

@@ -16,7 +16,7 @@ from omegaconf import DictConfig
 from torch import Tensor
 
 from rpo_exp import losses
-from rpo_exp.batching import KTOFromPairs, Paired, Shape
+from rpo_exp.data.shapes import loss_kind
 from rpo_exp.errors import ConfigError
 from rpo_exp.losses import LossOutput, contrast_weights
 from rpo_exp.losses.contrast import check_contrast_args
@@ -45,7 +45,6 @@ class Objective:
     tensors: tuple[str, ...]  # the batch tensors fn takes, by parameter name
     kwargs: dict  # hyperparameters from the loss config
     weighting: dict | None  # contrast_weights arguments, for losses that take `weights`
-    shape: Shape
 
     @classmethod
     def from_config(cls, cfg: DictConfig) -> Objective:
@@ -82,7 +81,12 @@ class Objective:
         for key in ("beta", "tau"):
             if key in kwargs and not kwargs[key] > 0:
                 raise ConfigError(f"loss.{key}={kwargs[key]}: must be > 0")
-        return cls(cfg.name, fn, tensors, kwargs, weighting, _shape(cfg.name, tensors))
+        return cls(cfg.name, fn, tensors, kwargs, weighting)
+
+    @property
+    def kind(self) -> str:
+        """pairwise | sft | contrast | kto | group: decides the batch shape (data.shapes)."""
+        return loss_kind(self.tensors)
 
     @property
     def needs_reference(self) -> bool:
@@ -106,19 +110,6 @@ class Objective:
                 ).to(tensors["policy_chosen_logps"].device)
             }
         return self.fn(**{name: tensors[name] for name in self.tensors}, **self.kwargs)
-
-
-def _shape(name: str, tensors: tuple[str, ...]) -> Shape:
-    if "group_ids" in tensors:
-        raise ConfigError(
-            f"loss={name} needs a grouped dataset (several scored responses per prompt, e.g. "
-            "UltraFeedback); the paired datasets here (dataset=hh, hh_sample) have one chosen "
-            "and one rejected response per prompt. Use a pairwise loss (dpo, ipo, simpo, rpo, "
-            "simpo_rpo, kto, sft) with them."
-        )
-    if "desirable" in tensors:
-        return KTOFromPairs()
-    return Paired(with_rejected="policy_rejected_logps" in tensors)
 
 
 def _key_of(message: str) -> str:

@@ -32,6 +32,7 @@ def _has_wandb_key() -> bool:
 
 class Tracker:
     def __init__(self, run_dir: Path, cfg: DictConfig, run_name: str):
+        run_dir.mkdir(parents=True, exist_ok=True)
         self.path = run_dir / "metrics.jsonl"
         self.file = self.path.open("a")
         self.wandb_run = None

@@ -21,7 +21,7 @@ from omegaconf import DictConfig
 
 from rpo_exp.config import validate
 from rpo_exp.data.loading import load_split
-from rpo_exp.data.tokenization import tokenize_pairs
+from rpo_exp.data.tokenization import tokenize_cached
 from rpo_exp.embeddings import embed_prompts
 from rpo_exp.errors import ConfigError, DataError
 from rpo_exp.models import load_policy, load_tokenizer
@@ -34,17 +34,17 @@ REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
 
 def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
     """Train one run into `run_dir`; returns the summary also written to `summary.json`."""
-    objective = validate(cfg)
+    objective, convert, shape = validate(cfg)
     torch.manual_seed(cfg.seed)
-    examples = {split: load_split(cfg.dataset, split) for split in ("train", "test")}
+    loaded = {split: load_split(cfg.dataset, split) for split in ("train", "test")}
     tokenizer = load_tokenizer(cfg.model)
     splits = {}
-    for name, rows in examples.items():
-        items, truncated = tokenize_pairs(
-            rows, tokenizer, cfg.trainer.max_prompt_length, cfg.trainer.max_length
+    for name, data in loaded.items():
+        items, truncated = tokenize_cached(
+            convert(data.examples), tokenizer, cfg.trainer.max_prompt_length, cfg.trainer.max_length
         )
         log.info(
-            "%s: %d pairs; truncated %d prompts, %d responses",
+            "%s: %d items; truncated %d prompts, %d responses",
             name,
             len(items),
             truncated.prompts,
@@ -53,7 +53,7 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
         splits[name] = Split(items)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if objective.needs_embeddings:
-        prompts = [it.prompt for s in splits.values() for it in s.items]
+        prompts = [it.prompt_text for s in splits.values() for it in s.items]
         vectors = embed_prompts(prompts, cfg.embedder, device)
         splits["train"].embeddings, splits["test"].embeddings = vectors.split(
             [len(splits["train"].items), len(splits["test"].items)]
@@ -62,7 +62,10 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
 
     tracker = Tracker(run_dir, cfg, run_name)
     try:
-        trainer = Trainer(cfg.trainer, model, objective, tokenizer.pad_token_id, tracker, cfg.seed)
+        tracker.log({"step": 0, "data/skipped_rows": sum(d.skipped for d in loaded.values())})
+        trainer = Trainer(
+            cfg.trainer, model, objective, shape, tokenizer.pad_token_id, tracker, cfg.seed
+        )
         before, after = trainer.fit(splits["train"], splits["test"])
     finally:
         tracker.close()

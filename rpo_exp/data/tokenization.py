@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import torch
 from torch import Tensor
 from transformers import PreTrainedTokenizerBase
 
-from rpo_exp.data.records import Example
+from rpo_exp.data.records import Example, Prompt
+from rpo_exp.resources import cache_dir
+
+CACHE_VERSION = 1  # bump when tokenization changes
 
 
 @dataclass(frozen=True)
-class PairItem:
+class Item:
     """A tokenized Example; `index` is its position in its split (reference log-probs,
     embeddings and the data order refer to items by it)."""
 
     index: int
-    prompt: str
+    prompt_text: str
     prompt_ids: tuple[int, ...]
-    chosen_ids: tuple[int, ...]
-    rejected_ids: tuple[int, ...]
+    response_ids: tuple[tuple[int, ...], ...]
+    scores: tuple[float, ...]
+
+    @property
+    def desirable(self) -> bool:
+        return self.scores[0] > 0
 
 
 @dataclass
@@ -29,32 +41,51 @@ class TruncationStats:
     responses: int = 0
 
 
-def tokenize_pairs(
+def render_prompt(prompt: Prompt, tokenizer: PreTrainedTokenizerBase) -> tuple[str, bool]:
+    """(prompt text, whether the tokenizer should add its special tokens). Chat messages use
+    the tokenizer's chat template (which brings its own special tokens) when it has one, else
+    the HH transcript format."""
+    if isinstance(prompt, str):
+        return prompt, True
+    chat = [{"role": role, "content": content} for role, content in prompt]
+    if tokenizer.chat_template:
+        return tokenizer.apply_chat_template(
+            chat, tokenize=False, add_generation_prompt=True
+        ), False
+    turns = "".join(f"\n\n{'Human' if r == 'user' else r.title()}: {c}" for r, c in prompt)
+    return turns + "\n\nAssistant:", True
+
+
+def tokenize_examples(
     examples: list[Example],
     tokenizer: PreTrainedTokenizerBase,
     max_prompt_length: int,
     max_length: int,
-) -> tuple[list[PairItem], TruncationStats]:
-    """Prompt (with the tokenizer's special tokens) cut from the left to `max_prompt_length`;
-    each response + EOS cut from the right so prompt + response fits `max_length`."""
+) -> tuple[list[Item], TruncationStats]:
+    """Prompt cut from the left to `max_prompt_length`; each response + EOS cut from the right
+    so prompt + response fits `max_length` (as TRL and the papers do)."""
     stats = TruncationStats()
-    prompts = tokenizer([e.prompt for e in examples])["input_ids"]
-    chosen = tokenizer([e.chosen for e in examples], add_special_tokens=False)["input_ids"]
-    rejected = tokenizer([e.rejected for e in examples], add_special_tokens=False)["input_ids"]
     eos = [tokenizer.eos_token_id]
     items = []
-    for i, (example, p, c, r) in enumerate(zip(examples, prompts, chosen, rejected, strict=True)):
-        if len(p) > max_prompt_length:
-            p = p[-max_prompt_length:]
+    for index, example in enumerate(examples):
+        text, special = render_prompt(example.prompt, tokenizer)
+        prompt = tokenizer(text, add_special_tokens=special)["input_ids"]
+        if not prompt:
+            raise ValueError(f"example {index}: the prompt tokenizes to nothing")
+        if len(prompt) > max_prompt_length:
+            prompt = prompt[-max_prompt_length:]
             stats.prompts += 1
-        room = max_length - len(p)
+        room = max_length - len(prompt)
         responses = []
-        for ids in (c + eos, r + eos):
+        for ids in tokenizer(list(example.responses), add_special_tokens=False)["input_ids"]:
+            ids = ids + eos
             if len(ids) > room:
                 ids = ids[:room]
                 stats.responses += 1
             responses.append(tuple(ids))
-        items.append(PairItem(i, example.prompt, tuple(p), *responses))
+        items.append(
+            Item(index, example.prompt_text, tuple(prompt), tuple(responses), example.scores)
+        )
     return items, stats
 
 
@@ -65,10 +96,6 @@ class SequenceBatch:
     input_ids: Tensor
     attention_mask: Tensor
     response_mask: Tensor
-
-    @property
-    def num_tokens(self) -> int:
-        return int(self.attention_mask.sum())
 
 
 def collate(sequences: list[tuple[tuple[int, ...], tuple[int, ...]]], pad_id: int) -> SequenceBatch:
@@ -84,8 +111,43 @@ def collate(sequences: list[tuple[tuple[int, ...], tuple[int, ...]]], pad_id: in
     return SequenceBatch(input_ids, attention_mask, response_mask)
 
 
-def collate_pairs(items: list[PairItem], pad_id: int) -> SequenceBatch:
-    """Chosen sequences first, then rejected: one concatenated policy forward per batch."""
-    sequences = [(it.prompt_ids, it.chosen_ids) for it in items]
-    sequences += [(it.prompt_ids, it.rejected_ids) for it in items]
-    return collate(sequences, pad_id)
+def tokenize_cached(
+    examples: list[Example],
+    tokenizer: PreTrainedTokenizerBase,
+    max_prompt_length: int,
+    max_length: int,
+) -> tuple[list[Item], TruncationStats]:
+    """`tokenize_examples`, cached on disk as a `datasets` Arrow dataset keyed by everything
+    that changes the result: the examples themselves (so the source, its revision and any
+    conversion), the tokenizer and both lengths. A second run does not tokenize again."""
+    import datasets
+    from datasets.fingerprint import Hasher
+
+    key = Hasher.hash(
+        [CACHE_VERSION, examples, Hasher.hash(tokenizer), max_prompt_length, max_length]
+    )
+    path = cache_dir("tokenized") / key
+    if (path / "dataset_info.json").exists():
+        table = datasets.load_from_disk(str(path))
+        stats = TruncationStats(**json.loads(table.info.description))
+        items = [
+            Item(
+                r["index"],
+                r["prompt_text"],
+                tuple(r["prompt_ids"]),
+                tuple(map(tuple, r["response_ids"])),
+                tuple(r["scores"]),
+            )
+            for r in table
+        ]
+        return items, stats
+    items, stats = tokenize_examples(examples, tokenizer, max_prompt_length, max_length)
+    table = datasets.Dataset.from_list([asdict(it) for it in items])
+    table.info.description = json.dumps(asdict(stats))
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{key}."))
+    table.save_to_disk(str(tmp))
+    try:
+        os.rename(tmp, path)
+    except OSError:  # another process wrote it first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return items, stats
