@@ -220,8 +220,8 @@ class Trainer:
 
 
 def batch_metrics(out: LossOutput, tensors: dict[str, torch.Tensor]) -> dict[str, float]:
-    """SPEC 6 names for one batch: loss, rewards/* (margins and accuracies where chosen and
-    rejected rewards pair up), logps/*, and the loss's own diagnostics."""
+    """SPEC 6 names for one batch: loss, rewards/* (accuracies where chosen and rejected
+    rewards pair up), logps/*, and the loss's own diagnostics."""
     metrics = {"loss": out.loss.item()}
     if out.chosen_rewards is not None and out.rejected_rewards is not None:
         chosen, rejected = out.chosen_rewards.float(), out.rejected_rewards.float()
@@ -229,8 +229,9 @@ def batch_metrics(out: LossOutput, tensors: dict[str, torch.Tensor]) -> dict[str
             metrics["rewards/chosen"] = chosen.mean().item()
         if len(rejected):
             metrics["rewards/rejected"] = rejected.mean().item()
-        if chosen.shape == rejected.shape and len(chosen):
-            metrics["rewards/margins"] = (chosen - rejected).mean().item()
+        if len(chosen) and len(rejected):  # mean(r_w) - mean(r_l): TRL's KTO convention too
+            metrics["rewards/margins"] = metrics["rewards/chosen"] - metrics["rewards/rejected"]
+        if chosen.shape == rejected.shape and len(chosen):  # the paired diagonal
             metrics["rewards/accuracies"] = (chosen > rejected).float().mean().item()
     if "desirable" in tensors:
         logps, desirable = tensors["policy_logps"], tensors["desirable"]

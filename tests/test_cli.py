@@ -19,7 +19,7 @@ EXPECTED = {
     "sft": [k for k in COMMON if k != "logps/rejected"],  # SFT scores chosen responses only
     "dpo": COMMON + REWARDS,
     "ipo": COMMON + REWARDS,
-    "kto": COMMON + REWARDS + ["kto/z0"],
+    "kto": [*COMMON, *REWARDS[:3], "kto/z0"],  # unpaired items: no accuracies
     "simpo": COMMON + REWARDS,
     "rpo": COMMON + REWARDS + CONTRAST,
     "simpo_rpo": COMMON + REWARDS + CONTRAST,
@@ -94,10 +94,10 @@ BAD = {
         "trainer.batch_size=10 must be a multiple of trainer.micro_batch_size=4",
     ),
     "model path": (["model.name_or_path=/no/such/dir"], "model.name_or_path=/no/such/dir: neither"),
-    "row missing rejected": (["dataset.path={bad}"], "bad.jsonl:2: missing rejected"),
+    "row missing rejected": (["dataset.path={bad}"], "bad.jsonl:2: missing 'rejected'"),
     "hub dataset offline": (["dataset=hh"], "dataset=hh_sample"),
     "hub model offline": (["model=llama2_7b"], "model.name_or_path=<local directory"),
-    "group loss on pairs": (["loss=swepo"], "loss=swepo needs a grouped dataset"),
+    "group loss on pairs": (["loss=swepo"], "loss=swepo needs grouped data"),
     "unknown weighting": (
         ["loss=rpo", "loss.weighting=cosine"],
         "loss.weighting: strategy must be",
