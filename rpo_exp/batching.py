@@ -56,18 +56,34 @@ def chunks(indices: list[int], size: int) -> list[list[int]]:
     return out
 
 
-class Paired:
-    """(prompt, chosen, rejected) items: M = N = batch (DPO, IPO, SimPO, RPO paired);
-    `with_rejected=False` (SFT) scores slot 0 only."""
-
-    def __init__(self, with_rejected: bool = True):
-        self.with_rejected = with_rejected
+class Shape:
+    """How a loss consumes items: the step order, the sequences of a batch (`keys`: graded ones
+    carry gradient, frozen ones enter without), and the loss inputs made of their log-probs."""
 
     def order(self, items: list[Item], cfg: DictConfig, seed: int) -> list[list[int]]:
         return shuffled_batches(len(items), cfg, seed)
 
     def eval_order(self, items: list[Item], keep: list[int], size: int) -> list[list[int]]:
         return chunks(keep, size)
+
+    def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
+        raise NotImplementedError
+
+    def tensors(
+        self, items: list[Item], batch: list[int], graded: SeqLogps, frozen: SeqLogps | None
+    ) -> dict:
+        raise NotImplementedError
+
+    def prompt_embeddings(self, items: list[Item], batch: list[int], embeddings: Tensor) -> dict:
+        return {}
+
+
+class Paired(Shape):
+    """(prompt, chosen, rejected) items: M = N = batch (DPO, IPO, SimPO, RPO paired);
+    `with_rejected=False` (SFT) scores slot 0 only."""
+
+    def __init__(self, with_rejected: bool = True):
+        self.with_rejected = with_rejected
 
     def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
         graded = [(i, i, 0) for i in batch]
@@ -159,15 +175,9 @@ def _permuted(indices: list[int], seed: int) -> list[int]:
     return [indices[i] for i in perm]
 
 
-class KTO:
+class KTO(Shape):
     """Labelled single-response items (KTO, SPEC 1); the KL pairs are x_i with the completion of
     the next item (cyclic) whose prompt differs, so no prompt meets its own completion."""
-
-    def order(self, items: list[Item], cfg: DictConfig, seed: int) -> list[list[int]]:
-        return shuffled_batches(len(items), cfg, seed)
-
-    def eval_order(self, items: list[Item], keep: list[int], size: int) -> list[list[int]]:
-        return chunks(keep, size)
 
     def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
         graded = [(i, i, 0) for i in batch]
@@ -200,19 +210,10 @@ class KTO:
             "ref_kl_logps": frozen.ref,
         }
 
-    def prompt_embeddings(self, items: list[Item], batch: list[int], embeddings: Tensor) -> dict:
-        return {}
 
-
-class Grouped:
+class Grouped(Shape):
     """K scored responses per prompt (SWEPO, InfoNCA, DPO over groups); `trainer.batch_size`
     counts prompts."""
-
-    def order(self, items: list[Item], cfg: DictConfig, seed: int) -> list[list[int]]:
-        return shuffled_batches(len(items), cfg, seed)
-
-    def eval_order(self, items: list[Item], keep: list[int], size: int) -> list[list[int]]:
-        return chunks(keep, size)
 
     def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
         return [(i, i, k) for i in batch for k in range(len(items[i].response_ids))], []
@@ -227,9 +228,3 @@ class Grouped:
                 [i for i in batch for _ in items[i].response_ids], device=device
             ),
         }
-
-    def prompt_embeddings(self, items: list[Item], batch: list[int], embeddings: Tensor) -> dict:
-        return {}
-
-
-Shape = Paired | UnpairedContrast | KTO | Grouped

@@ -90,6 +90,23 @@ def _from_hub_or_dir(loader, source: str, key: str, **kwargs):
         ) from None
 
 
+def model_identity(cfg: DictConfig, model: PreTrainedModel, seed: int) -> str:
+    """Everything that determines a loaded policy's outputs, for cache keys: the source (a hub
+    id with its resolved commit, a local dir with its files' sizes and times, a package file
+    with its size, or a random-init config with the seed), dtype and device type."""
+    if cfg.init_config is not None:
+        source = f"init:{OmegaConf.to_container(cfg.init_config, resolve=True)}:seed={seed}"
+    else:
+        path = Path(resolve_source(cfg.name_or_path))
+        if path.is_dir():
+            files = sorted(f for f in path.iterdir() if f.is_file())
+            stamp = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+            source = f"{cfg.name_or_path}:{stamp}"
+        else:
+            source = f"hub:{cfg.name_or_path}@{getattr(model.config, '_commit_hash', None)}"
+    return f"{source}:{cfg.dtype}:{model.device.type}"
+
+
 def load_tokenizer(cfg: DictConfig) -> PreTrainedTokenizerBase:
     """The tokenizer of `model.tokenizer` (or of the model itself), with a pad token."""
     key = "model.tokenizer" if cfg.tokenizer else "model.name_or_path"

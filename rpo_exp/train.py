@@ -24,7 +24,7 @@ from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_cached
 from rpo_exp.embeddings import embed_prompts
 from rpo_exp.errors import ConfigError, DataError
-from rpo_exp.models import load_policy, load_tokenizer
+from rpo_exp.models import load_policy, load_tokenizer, model_identity
 from rpo_exp.tracking import Tracker
 from rpo_exp.trainer import Split, Trainer
 
@@ -63,8 +63,16 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
     tracker = Tracker(run_dir, cfg, run_name)
     try:
         tracker.log({"step": 0, "data/skipped_rows": sum(d.skipped for d in loaded.values())})
+        identity = model_identity(cfg.model, model, cfg.seed)
         trainer = Trainer(
-            cfg.trainer, model, objective, shape, tokenizer.pad_token_id, tracker, cfg.seed
+            cfg.trainer,
+            model,
+            objective,
+            shape,
+            tokenizer.pad_token_id,
+            tracker,
+            cfg.seed,
+            identity,
         )
         before, after = trainer.fit(splits["train"], splits["test"])
     finally:

@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 from transformers import PreTrainedModel, get_scheduler
 
 from rpo_exp.batching import SeqKey, SeqLogps, Shape
+from rpo_exp.cache import ValueStore, digest
 from rpo_exp.data.tokenization import Item, collate
 from rpo_exp.logprobs import sequence_logps
 from rpo_exp.losses import LossOutput
@@ -67,9 +68,14 @@ class Trainer:
         pad_id: int,
         tracker: Tracker | None,
         seed: int,
+        reference_identity: str | None = None,
     ):
+        """`reference_identity` names the initial policy (`models.model_identity`): reference
+        log-probs are then shared through `$RPO_EXP_CACHE/reference` by every run and sweep job
+        of the same model; None computes them for this run only."""
         self.cfg, self.model, self.objective, self.shape = cfg, model, objective, shape
         self.pad_id, self.tracker, self.seed = pad_id, tracker, seed
+        self.reference_identity = reference_identity
 
     # -- log-probs --------------------------------------------------------------------------
     def forward(self, split: Split, keys: list[SeqKey]) -> torch.Tensor:
@@ -88,6 +94,23 @@ class Trainer:
             chunk = unique[start : start + size]
             table.update(zip(chunk, self.forward(split, chunk).tolist(), strict=True))
         return table
+
+    def reference_table(self, split: Split, keys: list[SeqKey], desc: str) -> dict[SeqKey, float]:
+        """Reference logp(y) of every key: from the shared cache where present (then the model
+        does not run), computed by the initial policy and added to the cache otherwise."""
+        unique = list(dict.fromkeys(keys))
+        if self.reference_identity is None:
+            return self.logps_table(split, unique, desc)
+
+        def compute(positions: list[int]) -> torch.Tensor:
+            table = self.logps_table(split, [unique[i] for i in positions], desc)
+            return torch.tensor(list(table.values()))
+
+        store = ValueStore("reference", self.reference_identity)
+        hashes = [digest(split.sequence(k)) for k in unique]
+        values, computed = store.get_or_compute(hashes, compute)
+        log.info("%s: %d computed, %d from the cache", desc, computed, len(unique) - computed)
+        return dict(zip(unique, values.tolist(), strict=True))
 
     def sequence_keys(self, split: Split, batches: list[list[int]]) -> list[SeqKey]:
         """Every sequence (graded and frozen) that `batches` use."""
@@ -179,10 +202,10 @@ class Trainer:
         initial = None
         if self.objective.needs_reference:
             keys = self.sequence_keys(train, order)
-            train.ref = self.logps_table(train, keys, "reference logps")
+            train.ref = self.reference_table(train, keys, "reference logps")
             # The reference is the initial policy: its test log-probs are the step-0 policy's.
             keys = self.sequence_keys(test, tests)
-            test.ref = initial = self.logps_table(test, keys, "reference logps (test)")
+            test.ref = initial = self.reference_table(test, keys, "reference logps (test)")
         before = self.evaluate(test, tests, 0, initial)
 
         params = [p for p in model.parameters() if p.requires_grad]

@@ -1,0 +1,78 @@
+"""Content-addressed caches shared by every run and every job of a sweep.
+
+A `ValueStore` maps string keys (hashes of what determines a value: a prompt's text, a scored
+sequence's tokens) to fp32 rows, in one file per identity (an embedder, a reference model).
+Reads and writes hold a file lock, so concurrent sweep jobs wait for the one that computes and
+then read its values; files are replaced atomically. A file that does not load, or that belongs
+to another identity, is reported and rebuilt, never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+
+import torch
+from filelock import FileLock
+
+from rpo_exp.resources import cache_dir
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+
+
+def digest(*parts: object) -> str:
+    """A stable hex digest of `parts` (their reprs)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+class ValueStore:
+    """fp32 rows by key for one identity, in `$RPO_EXP_CACHE/<kind>/<digest(identity)>.pt`."""
+
+    def __init__(self, kind: str, identity: str):
+        self.identity = identity
+        self.path = cache_dir(kind) / f"{digest(identity)}.pt"
+        self.lock = FileLock(str(self.path) + ".lock")
+
+    def _read(self) -> dict[str, torch.Tensor]:
+        if not self.path.exists():
+            return {}
+        try:
+            data = torch.load(self.path, map_location="cpu", weights_only=True)
+            if data["format"] != FORMAT or data["identity"] != self.identity:
+                raise ValueError(f"written for another identity: {data['identity']!r}")
+            keys, values = data["keys"], data["values"]
+            if len(keys) != len(values):
+                raise ValueError(f"{len(keys)} keys but {len(values)} values")
+        except Exception as err:  # any unreadable or foreign file is rebuilt, never used
+            log.warning("cache %s is unusable (%s): rebuilding it", self.path, err)
+            return {}
+        return dict(zip(keys, values, strict=True))
+
+    def _write(self, table: dict[str, torch.Tensor]) -> None:
+        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+        keys = list(table)
+        values = torch.stack([table[k] for k in keys]) if keys else torch.empty(0)
+        payload = {"format": FORMAT, "identity": self.identity, "keys": keys, "values": values}
+        torch.save(payload, tmp)
+        os.replace(tmp, self.path)
+
+    def get_or_compute(
+        self, keys: Sequence[str], compute: Callable[[list[int]], torch.Tensor]
+    ) -> tuple[torch.Tensor, int]:
+        """Rows for `keys` (in order) and how many were computed; `compute(positions)` returns
+        the rows of the missing `keys[positions]`. Holds the lock throughout, so a concurrent
+        job asking for the same keys waits and then reads instead of computing."""
+        with self.lock:
+            table = self._read()
+            missing = [i for i, k in enumerate(keys) if k not in table]
+            first = {}
+            for i in missing:  # one computation per distinct key
+                first.setdefault(keys[i], i)
+            if first:
+                rows = compute(list(first.values())).detach().float().cpu()
+                table.update(zip(first, rows, strict=True))
+                self._write(table)
+            return torch.stack([table[k] for k in keys]), len(first)
