@@ -47,11 +47,25 @@ def _group_stats(scores: Tensor, index: Tensor, n: int) -> tuple[Tensor, Tensor]
     """(deviation D_k = S_k - mean of its group, whether each group has unequal scores)."""
     counts = _group_sum(torch.ones_like(scores), index, n)
     mean = _group_sum(scores, index, n) / counts
-    lo = torch.full((n,), float("inf"), dtype=scores.dtype).scatter_reduce(0, index, scores, "amin")
-    hi = torch.full((n,), float("-inf"), dtype=scores.dtype).scatter_reduce(
-        0, index, scores, "amax"
+    unequal = _group_reduce(scores, index, n, "amax") > _group_reduce(scores, index, n, "amin")
+    return scores - mean[index], unequal
+
+
+def _group_reduce(values: Tensor, index: Tensor, n: int, how: str) -> Tensor:
+    """Per-group max ("amax") or min ("amin") of `values`."""
+    fill = float("-inf") if how == "amax" else float("inf")
+    start = torch.full((n,), fill, dtype=values.dtype, device=values.device)
+    return start.scatter_reduce(0, index, values, how)
+
+
+def _first_best(scores: Tensor, index: Tensor, n: int) -> Tensor:
+    """Mask of each group's first response with the group's highest score."""
+    order = torch.arange(len(scores), device=scores.device)
+    is_top = scores == _group_reduce(scores, index, n, "amax")[index]
+    first = torch.full((n,), len(scores), device=scores.device).scatter_reduce(
+        0, index, order.masked_fill(~is_top, len(scores)), "amin"
     )
-    return scores - mean[index], hi > lo
+    return order == first[index]
 
 
 def _check_group_inputs(policy_logps, ref_logps, scores, group_ids, beta) -> torch.dtype:
@@ -88,16 +102,8 @@ def swepo_loss(
     index, n = _groups(group_ids)
     scores = scores.to(dtype)
     deviation, unequal = _group_stats(scores, index, n)
-    if variant == "dynamic":
-        positive = deviation > 0
-    else:  # first response with the group's highest score
-        hi = torch.full((n,), float("-inf"), dtype=dtype).scatter_reduce(0, index, scores, "amax")
-        is_top = scores == hi[index]
-        order = torch.arange(len(scores), device=scores.device)
-        first = torch.full((n,), len(scores), device=scores.device).scatter_reduce(
-            0, index, order.masked_fill(~is_top, len(scores)), "amin"
-        )
-        positive = order == first[index]
+    # dynamic: above the group mean; one_vs_k: the first response with the highest score
+    positive = deviation > 0 if variant == "dynamic" else _first_best(scores, index, n)
     n_pos = _group_sum(positive.to(dtype), index, n)
     size = _group_sum(torch.ones_like(scores), index, n)
     keep = unequal & (n_pos > 0) & (n_pos < size)
@@ -151,15 +157,7 @@ def _group_pairs(scores: Tensor, group_ids: Tensor, top_only: bool) -> tuple[Ten
     same = group_ids[:, None] == group_ids[None, :]
     better = same & (scores[:, None] > scores[None, :])
     if top_only:
-        index, n = _groups(group_ids)
-        hi = torch.full((n,), float("-inf"), dtype=scores.dtype).scatter_reduce(
-            0, index, scores, "amax"
-        )
-        order = torch.arange(len(scores))
-        first = torch.full((n,), len(scores)).scatter_reduce(
-            0, index, order.masked_fill(scores != hi[index], len(scores)), "amin"
-        )
-        better &= (order == first[index])[:, None]
+        better &= _first_best(scores, *_groups(group_ids))[:, None]
     return torch.nonzero(better, as_tuple=True)
 
 
