@@ -5,7 +5,7 @@ PIP    := $(PY) -m pip install -q -c constraints.txt
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: install install-mpnet train test test-slow lint clean
+.PHONY: install install-mpnet train test test-slow bench lint clean
 
 install: $(STAMP)
 
@@ -33,6 +33,11 @@ test: install
 
 test-slow: install
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)
+
+# Step time and memory side by side (rpo_exp vs TRL vs a bare step); writes bench/results.json.
+bench: install
+	$(PIP) -e '.[bench]'
+	$(PY) -m rpo_exp.bench
 
 lint: install
 	$(VENV)/bin/ruff check .
