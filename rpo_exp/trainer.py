@@ -22,6 +22,7 @@ from rpo_exp.cache import ValueStore, digest
 from rpo_exp.data.tokenization import Item, collate
 from rpo_exp.logprobs import sequence_logps
 from rpo_exp.losses import LossOutput
+from rpo_exp.losses.group import first_best
 from rpo_exp.objective import Objective
 from rpo_exp.tracking import Tracker
 
@@ -260,14 +261,8 @@ def batch_metrics(out: LossOutput, tensors: dict[str, torch.Tensor]) -> dict[str
         logps, desirable = tensors["policy_logps"], tensors["desirable"]
         chosen, rejected = logps[desirable], logps[~desirable]
     elif "group_ids" in tensors:  # the best response of each group vs the others
-        groups, scores = tensors["group_ids"].tolist(), tensors["scores"].tolist()
-        best = {}
-        for k, (g, s) in enumerate(zip(groups, scores, strict=True)):
-            if g not in best or s > scores[best[g]]:
-                best[g] = k
-        is_best = torch.zeros(len(groups), dtype=torch.bool)
-        is_best[list(best.values())] = True
-        chosen, rejected = tensors["policy_logps"][is_best], tensors["policy_logps"][~is_best]
+        best = first_best(tensors["scores"], tensors["group_ids"])
+        chosen, rejected = tensors["policy_logps"][best], tensors["policy_logps"][~best]
     else:
         chosen, rejected = tensors["policy_chosen_logps"], tensors.get("policy_rejected_logps")
     for name, logps in (("chosen", chosen), ("rejected", rejected)):

@@ -9,6 +9,7 @@ its file and line (`dataset.on_bad_row=error`, default) or is skipped, counted a
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.data.capybara import parse_capybara
 from rpo_exp.data.hh import parse_hh
@@ -124,13 +125,24 @@ def load_split(cfg: DictConfig, split: str) -> Loaded:
 
 def _local_split(cfg: DictConfig, split: str) -> Loaded:
     if split == "test" and cfg.test_path:
-        path = _existing(cfg.test_path, "dataset.test_path")
-        return parse_rows(read_rows(path), cfg, str(path))
-    path = _existing(cfg.path, "dataset.path")
-    loaded = parse_rows(read_rows(path), cfg, str(path))
+        return _parse_file(_existing(cfg.test_path, "dataset.test_path"), cfg)
+    loaded = _parse_file(_existing(cfg.path, "dataset.path"), cfg)
     if cfg.test_path:
         return loaded
     return _split_off_test(loaded, cfg, split)
+
+
+def _parse_file(path: Path, cfg: DictConfig) -> Loaded:
+    """A local file's Examples, parsed once per process even when both splits come from it."""
+    examples, skipped = _parsed(str(path), path.stat().st_mtime_ns, cfg.format, cfg.on_bad_row)
+    return Loaded(list(examples), skipped)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(path: str, mtime_ns: int, fmt: str, on_bad_row: str) -> tuple[tuple[Example, ...], int]:
+    cfg = OmegaConf.create({"format": fmt, "on_bad_row": on_bad_row})
+    loaded = parse_rows(read_rows(Path(path)), cfg, path)
+    return tuple(loaded.examples), loaded.skipped
 
 
 def _split_off_test(loaded: Loaded, cfg: DictConfig, split: str) -> Loaded:

@@ -58,6 +58,11 @@ def _group_reduce(values: Tensor, index: Tensor, n: int, how: str) -> Tensor:
     return start.scatter_reduce(0, index, values, how)
 
 
+def first_best(scores: Tensor, group_ids: Tensor) -> Tensor:
+    """Mask of each group's first response with the group's highest score."""
+    return _first_best(scores, *_groups(group_ids))
+
+
 def _first_best(scores: Tensor, index: Tensor, n: int) -> Tensor:
     """Mask of each group's first response with the group's highest score."""
     order = torch.arange(len(scores), device=scores.device)
@@ -157,7 +162,7 @@ def _group_pairs(scores: Tensor, group_ids: Tensor, top_only: bool) -> tuple[Ten
     same = group_ids[:, None] == group_ids[None, :]
     better = same & (scores[:, None] > scores[None, :])
     if top_only:
-        better &= _first_best(scores, *_groups(group_ids))[:, None]
+        better &= first_best(scores, group_ids)[:, None]
     return torch.nonzero(better, as_tuple=True)
 
 
