@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import torch
 from filelock import FileLock
 
+from rpo_exp.distributed import Ranks
 from rpo_exp.resources import cache_dir
 
 log = logging.getLogger(__name__)
@@ -67,12 +68,42 @@ class ValueStore:
         job asking for the same keys waits and then reads instead of computing."""
         with self.lock:
             table = self._read()
-            missing = [i for i, k in enumerate(keys) if k not in table]
-            first = {}
-            for i in missing:  # one computation per distinct key
-                first.setdefault(keys[i], i)
-            if first:
-                rows = compute(list(first.values())).detach().float().cpu()
-                table.update(zip(first, rows, strict=True))
+            added = _missing_rows(table, keys, compute)
+            if added:
+                table |= added
                 self._write(table)
-            return torch.stack([table[k] for k in keys]), len(first)
+        return torch.stack([table[k] for k in keys]), len(added)
+
+    def get_or_compute_together(
+        self, keys: Sequence[str], compute: Callable[[list[int]], torch.Tensor], ranks: Ranks
+    ) -> tuple[torch.Tensor, int]:
+        """`get_or_compute` for the processes of one multi-process run, whose `compute` is a
+        collective (no rank may wait on the lock): the main process reads the store and tells
+        every rank what it holds, all compute the missing rows, the main process stores them."""
+        table = None
+        if ranks.is_main:
+            with self.lock:
+                table = self._read()
+        table = ranks.broadcast(table)
+        added = _missing_rows(table, keys, compute)
+        if added and ranks.is_main:
+            with self.lock:  # merged with what other jobs wrote meanwhile
+                self._write(self._read() | added)
+        table |= added
+        return torch.stack([table[k] for k in keys]), len(added)
+
+
+def _missing_rows(
+    table: dict[str, torch.Tensor],
+    keys: Sequence[str],
+    compute: Callable[[list[int]], torch.Tensor],
+) -> dict[str, torch.Tensor]:
+    """Rows computed for the distinct `keys` that `table` lacks (one computation per key)."""
+    first = {}
+    for i, key in enumerate(keys):
+        if key not in table:
+            first.setdefault(key, i)
+    if not first:
+        return {}
+    rows = compute(list(first.values())).detach().float().cpu()
+    return dict(zip(first, rows, strict=True))

@@ -31,3 +31,21 @@ def sequence_logps(
     logps = torch.zeros(n, device=device, dtype=token_logps.dtype).index_add(0, rows, token_logps)
     lengths = torch.bincount(rows, minlength=n)
     return logps, lengths
+
+
+class SequenceScorer(torch.nn.Module):
+    """A causal LM whose forward is `sequence_logps`: the module that DDP or FSDP wraps, so
+    that every forward (and the response-only LM head in it) goes through the wrapper."""
+
+    def __init__(self, model: PreTrainedModel):
+        super().__init__()
+        self.model = model
+        # FSDP's transformer auto-wrap reads the decoder layer class from here
+        self._no_split_modules = getattr(model, "_no_split_modules", None)
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, response_mask: torch.Tensor
+    ) -> torch.Tensor:
+        """logp(y) per sequence."""
+        batch = SequenceBatch(input_ids, attention_mask, response_mask)
+        return sequence_logps(self.model, batch)[0]

@@ -45,6 +45,7 @@ class Objective:
     tensors: tuple[str, ...]  # the batch tensors fn takes, by parameter name
     kwargs: dict  # hyperparameters from the loss config
     weighting: dict | None  # contrast_weights arguments, for losses that take `weights`
+    gather: bool = True  # multi-process: the loss of the global batch on every rank (SPEC 3)
 
     @classmethod
     def from_config(cls, cfg: DictConfig) -> Objective:
@@ -71,7 +72,7 @@ class Objective:
                 check_contrast_args(**weighting)
             except ValueError as err:
                 raise ConfigError(f"loss.{_key_of(str(err))}: {err}") from None
-        allowed = hyper | (set(WEIGHTING_KEYS) if weighting else set()) | {"name", "fn"}
+        allowed = hyper | (set(WEIGHTING_KEYS) if weighting else set()) | {"name", "fn", "gather"}
         extra = sorted(set(cfg) - allowed)
         if extra:
             raise ConfigError(
@@ -81,7 +82,10 @@ class Objective:
         for key in ("beta", "tau"):
             if key in kwargs and not kwargs[key] > 0:
                 raise ConfigError(f"loss.{key}={kwargs[key]}: must be > 0")
-        return cls(cfg.name, fn, tensors, kwargs, weighting)
+        gather = cfg.get("gather", True)
+        if not isinstance(gather, bool):
+            raise ConfigError(f"loss.gather={gather}: must be true or false")
+        return cls(cfg.name, fn, tensors, kwargs, weighting, gather)
 
     @property
     def kind(self) -> str:

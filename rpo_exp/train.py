@@ -2,6 +2,8 @@
 
 The path of one run: validate -> data -> prompt embeddings -> policy -> reference log-probs
 -> train (metrics.jsonl, wandb) -> final/ (model + tokenizer) in the Hydra run dir.
+Unchanged under `accelerate launch` (DDP, or FSDP with a config from `launch/`): the main
+process writes the run dir, metrics and weights.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import hydra
 import psutil
 import torch
+from accelerate import Accelerator
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
@@ -51,7 +54,11 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
             truncated.responses,
         )
         splits[name] = Split(items)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    accelerator = Accelerator(cpu=not torch.cuda.is_available())  # cpu: gloo under torchrun
+    device, main = accelerator.device, accelerator.is_main_process
+    log.info(
+        "%s on %s, %d process(es)", accelerator.distributed_type, device, accelerator.num_processes
+    )
     if objective.needs_embeddings:
         prompts = [it.prompt_text for s in splits.values() for it in s.items]
         vectors = embed_prompts(prompts, cfg.embedder, device)
@@ -60,9 +67,11 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
         )
     model = load_policy(cfg.model, vocab_size=len(tokenizer)).to(device)
 
-    tracker = Tracker(run_dir, cfg, run_name)
+    tracker = Tracker(run_dir, cfg, run_name) if main else None
     try:
-        tracker.log({"step": 0, "data/skipped_rows": sum(d.skipped for d in loaded.values())})
+        if tracker:
+            skipped = sum(d.skipped for d in loaded.values())
+            tracker.log({"step": 0, "data/skipped_rows": skipped})
         identity = model_identity(cfg.model, model, cfg.seed)
         trainer = Trainer(
             cfg.trainer,
@@ -73,11 +82,17 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
             tracker,
             cfg.seed,
             identity,
+            accelerator,
         )
         before, after = trainer.fit(splits["train"], splits["test"])
     finally:
-        tracker.close()
-    model.save_pretrained(run_dir / "final")
+        if tracker:
+            tracker.close()
+    state = accelerator.get_state_dict(trainer.scorer)  # whole weights (FSDP gathers them)
+    if not main:
+        return {}
+    state = {k.removeprefix("model."): v for k, v in state.items()}
+    model.save_pretrained(run_dir / "final", state_dict=state)
     tokenizer.save_pretrained(run_dir / "final")
 
     summary = {
@@ -104,7 +119,9 @@ def main(cfg: DictConfig) -> None:
     run_dir = Path(hydra_cfg.runtime.output_dir)
     run_name = hydra_cfg.job.override_dirname or cfg.loss.name
     try:
-        print_summary(run(cfg, run_dir, run_name))
+        summary = run(cfg, run_dir, run_name)
+        if summary:  # the main process's
+            print_summary(summary)
     except (ConfigError, DataError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)

@@ -1,11 +1,15 @@
 """The training loop: micro-batched, gradient-exact for losses that couple a batch (RPO).
 
 Reference log-probs come from the initial policy, computed once before the first update for
-every sequence training and evaluation will use; no reference forward runs in a step.
+every sequence training and evaluation will use; no reference forward runs in a step. Under
+several processes (`accelerate launch`), every rank scores a shard of each batch and computes
+the loss of the whole global batch (`distributed`); the model is wrapped by accelerate (DDP,
+FSDP), which averages the gradients.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
@@ -20,7 +24,9 @@ from transformers import PreTrainedModel, get_scheduler
 from rpo_exp.batching import SeqKey, SeqLogps, Shape
 from rpo_exp.cache import ValueStore, digest
 from rpo_exp.data.tokenization import Item, collate
-from rpo_exp.logprobs import sequence_logps
+from rpo_exp.distributed import Ranks
+from rpo_exp.errors import ConfigError
+from rpo_exp.logprobs import SequenceScorer
 from rpo_exp.losses import LossOutput
 from rpo_exp.losses.group import first_best
 from rpo_exp.objective import Objective
@@ -70,31 +76,56 @@ class Trainer:
         tracker: Tracker | None,
         seed: int,
         reference_identity: str | None = None,
+        accelerator=None,
     ):
         """`reference_identity` names the initial policy (`models.model_identity`): reference
         log-probs are then shared through `$RPO_EXP_CACHE/reference` by every run and sweep job
-        of the same model; None computes them for this run only."""
+        of the same model; None computes them for this run only. `accelerator` (an
+        `accelerate.Accelerator`) wraps the model for multi-process training; None runs it as is.
+        """
         self.cfg, self.model, self.objective, self.shape = cfg, model, objective, shape
         self.pad_id, self.tracker, self.seed = pad_id, tracker, seed
         self.reference_identity = reference_identity
+        self.accelerator = accelerator
+        self.ranks = Ranks.current()
+        if not objective.gather and cfg.batch_size % self.ranks.world:
+            raise ConfigError(
+                f"trainer.batch_size={cfg.batch_size} with loss.gather=false must divide among "
+                f"{self.ranks.world} processes"
+            )
+        scorer = SequenceScorer(model)
+        self.scorer = accelerator.prepare_model(scorer) if accelerator is not None else scorer
+        self.device = accelerator.device if accelerator else next(model.parameters()).device
 
     # -- log-probs --------------------------------------------------------------------------
     def forward(self, split: Split, keys: list[SeqKey]) -> torch.Tensor:
         """logp(y) of each keyed sequence: one concatenated policy forward."""
         batch = collate([split.sequence(k) for k in keys], self.pad_id)
-        return sequence_logps(self.model, batch)[0]
+        device = self.device
+        return self.scorer(
+            batch.input_ids.to(device),
+            batch.attention_mask.to(device),
+            batch.response_mask.to(device),
+        )
+
+    def scored(self, split: Split, keys: list[SeqKey], ranks: Ranks) -> torch.Tensor:
+        """logp(y) of every key: each rank scores its shard, then all are gathered."""
+        return ranks.gather(self.forward(split, ranks.shard(keys)), len(keys))
 
     @torch.no_grad()
     def logps_table(self, split: Split, keys: list[SeqKey], desc: str) -> dict[SeqKey, float]:
-        """logp(y) of every distinct key, in chunks of `trainer.eval_batch_size` sequences."""
-        self.model.eval()
+        """logp(y) of every distinct key, each rank scoring its shard in chunks of
+        `trainer.eval_batch_size` sequences."""
+        self.scorer.eval()
         unique = list(dict.fromkeys(keys))
-        size = self.cfg.eval_batch_size
-        table = {}
-        for start in tqdm(range(0, len(unique), size), desc=desc, leave=False):
-            chunk = unique[start : start + size]
-            table.update(zip(chunk, self.forward(split, chunk).tolist(), strict=True))
-        return table
+        if not unique:
+            return {}
+        shard, size = self.ranks.shard(unique), self.cfg.eval_batch_size
+        chunks = range(0, len(shard), size)
+        bar = tqdm(chunks, desc=desc, leave=False, disable=not self.ranks.is_main)
+        local = torch.cat([self.forward(split, shard[start : start + size]) for start in bar])
+        values = self.ranks.gather(local, len(unique))
+        return dict(zip(unique, values.tolist(), strict=True))
 
     def reference_table(self, split: Split, keys: list[SeqKey], desc: str) -> dict[SeqKey, float]:
         """Reference logp(y) of every key: from the shared cache where present (then the model
@@ -109,7 +140,10 @@ class Trainer:
 
         store = ValueStore("reference", self.reference_identity)
         hashes = [digest(split.sequence(k)) for k in unique]
-        values, computed = store.get_or_compute(hashes, compute)
+        if self.ranks.world == 1:
+            values, computed = store.get_or_compute(hashes, compute)
+        else:  # every rank takes part in computing (no rank may wait on the file lock)
+            values, computed = store.get_or_compute_together(hashes, compute, self.ranks)
         log.info("%s: %d computed, %d from the cache", desc, computed, len(unique) - computed)
         return dict(zip(unique, values.tolist(), strict=True))
 
@@ -143,33 +177,53 @@ class Trainer:
         return out, batch_metrics(out, tensors)
 
     def backward(self, split: Split, batch: list[int]) -> dict[str, float]:
-        """Loss and gradients of the whole batch, exactly, whatever the micro-batch size.
+        """Loss and gradients of the whole batch, exactly, whatever the micro-batch size and
+        the number of processes.
 
         One micro-batch: a plain forward/backward. Several: log-probs of all micro-batches
         without graph, the loss and its gradient w.r.t. those log-probs on the full batch (so
         RPO's M x N matrix spans the global batch), then each micro-batch is re-run with graph
-        and back-propagates its slice of that gradient (as GradCache does).
+        and back-propagates its slice of that gradient (as GradCache does). Under W processes
+        each rank scores its shard of the sequences; every rank computes the same global loss
+        and sends W times its shard's gradient, which the wrapper's gradient mean turns into the
+        exact global gradient. `loss.gather=false` instead gives each rank every W-th item of
+        the batch and its own loss (the mean of the W local losses is optimised).
         """
+        ranks = self.ranks
+        if not self.objective.gather and ranks.world > 1:
+            batch, ranks = batch[ranks.rank :: ranks.world], Ranks()
         graded_keys, frozen_keys = self.shape.keys(split.items, batch)
         frozen = None
         if frozen_keys:  # sequences whose log-probs enter the loss without gradient (KTO's z0)
             with torch.no_grad():
-                frozen = self.forward(split, frozen_keys)
-        self.model.train()
+                frozen = self.scored(split, frozen_keys, ranks)
+        self.scorer.train()
+        local = ranks.shard(graded_keys)
         chunk = math.ceil(len(graded_keys) * self.cfg.micro_batch_size / len(batch))
-        micro = [graded_keys[i : i + chunk] for i in range(0, len(graded_keys), chunk)]
+        micro = [local[i : i + chunk] for i in range(0, len(local), chunk)]
         if len(micro) == 1:
-            out, metrics = self.loss(split, batch, self.forward(split, graded_keys), frozen)
+            graded = ranks.gather(self.forward(split, local), len(graded_keys))
+            out, metrics = self.loss(split, batch, graded, frozen)
             out.loss.backward()
             return metrics
         with torch.no_grad():
-            graded = torch.cat([self.forward(split, keys) for keys in micro]).requires_grad_()
+            local_logps = torch.cat([self.forward(split, keys) for keys in micro])
+            graded = ranks.gather(local_logps, len(graded_keys)).clone().requires_grad_()
         out, metrics = self.loss(split, batch, graded, frozen)
         (grad,) = torch.autograd.grad(out.loss, graded, allow_unused=True)
-        if grad is not None:
-            for keys, part in zip(micro, grad.split(chunk), strict=True):
+        if grad is None:  # the loss ignores the log-probs (e.g. no group had a preference)
+            grad = torch.zeros_like(graded)
+        share = ranks.local_part(grad) * ranks.world
+        for i, (keys, part) in enumerate(zip(micro, share.split(chunk), strict=True)):
+            with self.no_sync(last=i == len(micro) - 1):
                 (self.forward(split, keys) * part).sum().backward()
         return metrics
+
+    def no_sync(self, last: bool):
+        """Skip the wrapper's gradient reduction on all but the last micro-batch."""
+        if self.accelerator is None or last:
+            return contextlib.nullcontext()
+        return self.accelerator.no_sync(self.scorer)
 
     # -- loops ------------------------------------------------------------------------------
     @torch.no_grad()
@@ -191,13 +245,19 @@ class Trainer:
         self.log(step, metrics)
         return metrics
 
+    def clip_grad_norm(self, params: list[torch.Tensor], clip: float) -> torch.Tensor:
+        """Total gradient norm (clipped to `clip`); FSDP needs the wrapper's own clipping."""
+        if self.accelerator is not None:
+            return self.accelerator.clip_grad_norm_(params, clip)
+        return torch.nn.utils.clip_grad_norm_(params, clip)
+
     def log(self, step: int, metrics: dict[str, float]) -> None:
         if self.tracker is not None:
             self.tracker.log({"step": step, **metrics})
 
     def fit(self, train: Split, test: Split) -> tuple[dict, dict]:
         """Train for trainer.max_steps (or trainer.epochs); returns eval metrics before/after."""
-        cfg, model = self.cfg, self.model
+        cfg = self.cfg
         order = self.shape.order(train.items, cfg, self.seed)
         tests = eval_batches(test, cfg, self.shape)
         initial = None
@@ -209,7 +269,7 @@ class Trainer:
             test.ref = initial = self.reference_table(test, keys, "reference logps (test)")
         before = self.evaluate(test, tests, 0, initial)
 
-        params = [p for p in model.parameters() if p.requires_grad]
+        params = [p for p in self.scorer.parameters() if p.requires_grad]
         optimizer = OPTIMIZERS[cfg.optimizer](params, lr=cfg.lr, weight_decay=cfg.weight_decay)
         scheduler = get_scheduler(
             cfg.lr_scheduler,
@@ -218,11 +278,13 @@ class Trainer:
             num_training_steps=len(order),
         )
         clip = cfg.max_grad_norm if cfg.max_grad_norm is not None else math.inf
-        bar = tqdm(order, desc="train", unit="step")
+        bar = tqdm(order, desc="train", unit="step", disable=not self.ranks.is_main)
         for step, batch in enumerate(bar, 1):
             start = time.perf_counter()
             metrics = self.backward(train, batch)
-            grad_norm = torch.nn.utils.clip_grad_norm_(params, clip)
+            if not self.objective.gather:
+                metrics = self.ranks.mean(metrics)
+            grad_norm = self.clip_grad_norm(params, clip)
             lr = scheduler.get_last_lr()[0]
             optimizer.step()
             scheduler.step()
