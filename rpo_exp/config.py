@@ -69,6 +69,11 @@ def _check_trainer(t: DictConfig) -> None:
         raise ConfigError(
             f"trainer.optimizer={t.optimizer}: must be one of {', '.join(OPTIMIZERS)}"
         )
+    every = t.get("checkpoint_every")
+    if every is not None and not (isinstance(every, int) and every > 0):
+        raise ConfigError(f"trainer.checkpoint_every={every}: must be a positive integer or null")
+    if t.get("resume", "auto") not in ("auto", "never"):
+        raise ConfigError(f"trainer.resume={t.resume}: must be auto or never")
     if not t.lr > 0:
         raise ConfigError(f"trainer.lr={t.lr}: must be > 0")
     if t.max_steps is not None and not (isinstance(t.max_steps, int) and t.max_steps > 0):

@@ -22,6 +22,7 @@ from accelerate import Accelerator
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from rpo_exp.checkpoint import Checkpoints
 from rpo_exp.config import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_cached
@@ -67,9 +68,12 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
         )
     model = load_policy(cfg.model, vocab_size=len(tokenizer)).to(device)
 
+    checkpoints = Checkpoints(run_dir, accelerator)
+    resume = checkpoints.latest() if cfg.trainer.resume == "auto" else None
+    checkpoints.truncate_metrics(resume[1]["metrics_lines"] if resume else 0)
     tracker = Tracker(run_dir, cfg, run_name) if main else None
     try:
-        if tracker:
+        if tracker and not resume:
             skipped = sum(d.skipped for d in loaded.values())
             tracker.log({"step": 0, "data/skipped_rows": skipped})
         identity = model_identity(cfg.model, model, cfg.seed)
@@ -83,8 +87,9 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
             cfg.seed,
             identity,
             accelerator,
+            checkpoints,
         )
-        before, after = trainer.fit(splits["train"], splits["test"])
+        before, after = trainer.fit(splits["train"], splits["test"], resume)
     finally:
         if tracker:
             tracker.close()

@@ -15,6 +15,7 @@ import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 from omegaconf import DictConfig
@@ -23,6 +24,7 @@ from transformers import PreTrainedModel, get_scheduler
 
 from rpo_exp.batching import SeqKey, SeqLogps, Shape
 from rpo_exp.cache import ValueStore, digest
+from rpo_exp.checkpoint import Checkpoints
 from rpo_exp.data.tokenization import Item, collate
 from rpo_exp.distributed import Ranks
 from rpo_exp.errors import ConfigError
@@ -77,16 +79,18 @@ class Trainer:
         seed: int,
         reference_identity: str | None = None,
         accelerator=None,
+        checkpoints: Checkpoints | None = None,
     ):
         """`reference_identity` names the initial policy (`models.model_identity`): reference
         log-probs are then shared through `$RPO_EXP_CACHE/reference` by every run and sweep job
         of the same model; None computes them for this run only. `accelerator` (an
         `accelerate.Accelerator`) wraps the model for multi-process training; None runs it as is.
+        `checkpoints` (which needs `accelerator`) saves every `trainer.checkpoint_every` steps.
         """
         self.cfg, self.model, self.objective, self.shape = cfg, model, objective, shape
         self.pad_id, self.tracker, self.seed = pad_id, tracker, seed
         self.reference_identity = reference_identity
-        self.accelerator = accelerator
+        self.accelerator, self.checkpoints = accelerator, checkpoints
         self.ranks = Ranks.current()
         if not objective.gather and cfg.batch_size % self.ranks.world:
             raise ConfigError(
@@ -255,8 +259,11 @@ class Trainer:
         if self.tracker is not None:
             self.tracker.log({"step": step, **metrics})
 
-    def fit(self, train: Split, test: Split) -> tuple[dict, dict]:
-        """Train for trainer.max_steps (or trainer.epochs); returns eval metrics before/after."""
+    def fit(
+        self, train: Split, test: Split, resume: tuple[Path, dict] | None = None
+    ) -> tuple[dict, dict]:
+        """Train for trainer.max_steps (or trainer.epochs); returns eval metrics before/after.
+        `resume`: a checkpoint and its progress (`Checkpoints.latest`) to continue from."""
         cfg = self.cfg
         order = self.shape.order(train.items, cfg, self.seed)
         tests = eval_batches(test, cfg, self.shape)
@@ -267,8 +274,6 @@ class Trainer:
             # The reference is the initial policy: its test log-probs are the step-0 policy's.
             keys = self.sequence_keys(test, tests)
             test.ref = initial = self.reference_table(test, keys, "reference logps (test)")
-        before = self.evaluate(test, tests, 0, initial)
-
         params = [p for p in self.scorer.parameters() if p.requires_grad]
         optimizer = OPTIMIZERS[cfg.optimizer](params, lr=cfg.lr, weight_decay=cfg.weight_decay)
         scheduler = get_scheduler(
@@ -277,9 +282,26 @@ class Trainer:
             num_warmup_steps=cfg.warmup_steps,
             num_training_steps=len(order),
         )
+        if self.checkpoints is not None:  # accelerate saves and restores what it knows of
+            optimizer = self.accelerator.prepare_optimizer(optimizer, device_placement=False)
+            self.accelerator.register_for_checkpointing(scheduler)
+        if resume is not None:
+            path, progress = resume
+            self.checkpoints.restore(path)
+            start, before = progress["step"], progress["before"]
+        else:
+            start, before = 0, self.evaluate(test, tests, 0, initial)
         clip = cfg.max_grad_norm if cfg.max_grad_norm is not None else math.inf
-        bar = tqdm(order, desc="train", unit="step", disable=not self.ranks.is_main)
-        for step, batch in enumerate(bar, 1):
+        every = cfg.checkpoint_every
+        bar = tqdm(
+            order[start:],
+            desc="train",
+            unit="step",
+            initial=start,
+            total=len(order),
+            disable=not self.ranks.is_main,
+        )
+        for step, batch in enumerate(bar, start + 1):
             start = time.perf_counter()
             metrics = self.backward(train, batch)
             if not self.objective.gather:
@@ -301,6 +323,8 @@ class Trainer:
             }
             self.log(step, metrics)
             bar.set_postfix(loss=f"{metrics['loss']:.4f}")
+            if self.checkpoints is not None and every and step % every == 0 and step < len(order):
+                self.checkpoints.save(step, before)
         after = self.evaluate(test, tests, len(order))
         return before, after
 

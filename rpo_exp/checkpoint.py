@@ -1,0 +1,118 @@
+"""Resumable checkpoints in `<run dir>/checkpoints/step-<N>/`.
+
+Each holds accelerate's `save_state` (model, optimizer, scheduler, every rank's RNG states; FSDP
+shards included) and `progress.json` (steps done, lines of `metrics.jsonl` written, the step-0
+eval), plus `manifest.json` with every file's sha256. It is written under a temporary name and
+renamed into place, so a crash never leaves a half checkpoint under a real name; a checkpoint
+whose files do not match its manifest is reported and the previous one is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from rpo_exp.distributed import Ranks
+
+log = logging.getLogger(__name__)
+PREFIX = "step-"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 24), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Checkpoints:
+    """The checkpoints of one run dir; `keep` newest are kept."""
+
+    def __init__(self, run_dir: Path, accelerator, keep: int = 2):
+        self.run_dir, self.root = run_dir, run_dir / "checkpoints"
+        self.accelerator, self.keep = accelerator, keep
+        self.ranks = Ranks.current()
+
+    @property
+    def metrics_path(self) -> Path:
+        return self.run_dir / "metrics.jsonl"
+
+    def save(self, step: int, before: dict[str, float]) -> Path:
+        """Checkpoint after `step` optimizer steps (a collective: every rank calls it)."""
+        final = self.root / f"{PREFIX}{step}"
+        tmp = self.root / f".tmp-{PREFIX}{step}"
+        if self.ranks.is_main:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.accelerator.wait_for_everyone()
+        self.accelerator.save_state(str(tmp))
+        self.accelerator.wait_for_everyone()
+        if self.ranks.is_main:
+            lines = len(self.metrics_path.read_text().splitlines())
+            progress = {"step": step, "metrics_lines": lines, "before": before}
+            (tmp / "progress.json").write_text(json.dumps(progress))
+            files = sorted(p for p in tmp.rglob("*") if p.is_file())
+            manifest = {str(p.relative_to(tmp)): _sha256(p) for p in files}
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
+            shutil.rmtree(final, ignore_errors=True)
+            os.replace(tmp, final)
+            for old in self._steps()[: -self.keep]:
+                shutil.rmtree(old)
+        self.accelerator.wait_for_everyone()
+        return final
+
+    def _steps(self) -> list[Path]:
+        """Complete checkpoint dirs, oldest first."""
+        if not self.root.is_dir():
+            return []
+        found = [p for p in self.root.iterdir() if p.is_dir() and p.name.startswith(PREFIX)]
+        return sorted(found, key=lambda p: int(p.name.removeprefix(PREFIX)))
+
+    def latest(self) -> tuple[Path, dict] | None:
+        """The newest checkpoint whose files match its manifest, and its progress; None if
+        there is none. Decided by the main process, the same on every rank."""
+        choice = None
+        if self.ranks.is_main:
+            for path in reversed(self._steps()):
+                problem = _verify(path)
+                if problem is None:
+                    choice = (path, json.loads((path / "progress.json").read_text()))
+                    break
+                log.warning("checkpoint %s is unusable (%s): trying the one before", path, problem)
+        return self.ranks.broadcast(choice)
+
+    def restore(self, path: Path) -> None:
+        """Load model, optimizer, scheduler and RNG states (every rank)."""
+        self.accelerator.load_state(str(path))
+        log.info("resumed from %s", path)
+
+    def truncate_metrics(self, lines: int) -> None:
+        """Keep the first `lines` rows of metrics.jsonl: the steps after the checkpoint are
+        run again, and each step is logged exactly once."""
+        if not self.ranks.is_main or not self.metrics_path.exists():
+            return
+        kept = self.metrics_path.read_text().splitlines(keepends=True)[:lines]
+        tmp = self.metrics_path.with_suffix(".tmp")
+        tmp.write_text("".join(kept))
+        os.replace(tmp, self.metrics_path)
+
+
+def _verify(path: Path) -> str | None:
+    """None if every file of the manifest is present with its sha256, else what is wrong."""
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError) as err:
+        return f"no readable manifest.json: {err}"
+    for name, digest in manifest.items():
+        file = path / name
+        if not file.is_file():
+            return f"{name} is missing"
+        if _sha256(file) != digest:
+            return f"{name} does not match its sha256"
+    if "progress.json" not in manifest:
+        return "progress.json is missing"
+    return None
