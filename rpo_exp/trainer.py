@@ -98,7 +98,11 @@ class Trainer:
                 f"{self.ranks.world} processes"
             )
         scorer = SequenceScorer(model)
-        self.scorer = accelerator.prepare_model(scorer) if accelerator is not None else scorer
+        params = [p for p in scorer.parameters() if p.requires_grad]
+        optimizer = OPTIMIZERS[cfg.optimizer](params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        if accelerator is not None:  # together: FSDP2 shards the model and its optimizer state
+            scorer, optimizer = accelerator.prepare(scorer, optimizer)
+        self.scorer, self.optimizer = scorer, optimizer
         self.device = accelerator.device if accelerator else next(model.parameters()).device
 
     # -- log-probs --------------------------------------------------------------------------
@@ -275,15 +279,14 @@ class Trainer:
             keys = self.sequence_keys(test, tests)
             test.ref = initial = self.reference_table(test, keys, "reference logps (test)")
         params = [p for p in self.scorer.parameters() if p.requires_grad]
-        optimizer = OPTIMIZERS[cfg.optimizer](params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        optimizer = self.optimizer
         scheduler = get_scheduler(
             cfg.lr_scheduler,
             optimizer,
             num_warmup_steps=cfg.warmup_steps,
             num_training_steps=len(order),
         )
-        if self.checkpoints is not None:  # accelerate saves and restores what it knows of
-            optimizer = self.accelerator.prepare_optimizer(optimizer, device_placement=False)
+        if self.checkpoints is not None:  # saved and restored with the model and optimizer
             self.accelerator.register_for_checkpointing(scheduler)
         if resume is not None:
             path, progress = resume
