@@ -3,6 +3,10 @@
 wandb is offline by default: files under `<run dir>/wandb`, uploaded later by
 `wandb sync <run dir>/wandb/offline-run-*`. Asked for `logger.mode=online` without an API key,
 it logs offline and says so once: it never prompts or blocks.
+
+The runs of one sweep share a wandb group (`logger.group`, else the experiment's name, else the
+sweep dir), `job_type` is the loss, the run name is Hydra's override_dirname, and the tags name
+the loss, dataset, model and experiment, so a paper table is one group filtered by job type.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import math
 import netrc
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from omegaconf import DictConfig, OmegaConf
@@ -30,7 +35,53 @@ def _has_wandb_key() -> bool:
         return False
 
 
+def hydra_job() -> dict[str, Any]:
+    """This job's Hydra facts (overrides, job number, sweep dir); empty outside a Hydra app."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    if not HydraConfig.initialized():
+        return {}
+    hc = HydraConfig.get()
+    facts: dict[str, Any] = {
+        "overrides": list(hc.overrides.task),
+        "run_dir": hc.runtime.output_dir,
+    }
+    if hc.mode == RunMode.MULTIRUN:
+        # output_dir = sweep.dir / subdir; the subdir may hold '/' (a nested group's key), so
+        # walk up its depth rather than re-resolve sweep.dir (its ${now:} may differ per process).
+        depth = len(Path(str(hc.sweep.subdir)).parts)
+        sweep = Path(hc.runtime.output_dir).parents[depth - 1]
+        cwd = Path(hc.runtime.cwd)
+        facts["job_num"] = hc.job.num
+        facts["sweep_dir"] = str(sweep.relative_to(cwd) if sweep.is_relative_to(cwd) else sweep)
+    return facts
+
+
+def wandb_fields(cfg: DictConfig, run_name: str, job: dict[str, Any]) -> dict[str, Any]:
+    """The `wandb.init` arguments that describe a run (all but project/entity/dir/mode)."""
+    experiment = cfg.get("experiment")
+    names = {"loss": cfg.loss.name, "dataset": cfg.dataset.name, "model": cfg.model.name}
+    if experiment:
+        names["experiment"] = experiment
+    tags = [f"{key}:{value}" for key, value in names.items()]
+    tags += [str(tag) for tag in cfg.logger.tags if str(tag) not in tags]
+    config = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(config, dict)
+    if job:
+        config["hydra"] = job
+    return {
+        "group": cfg.logger.group or experiment or job.get("sweep_dir"),
+        "job_type": cfg.loss.name,
+        "name": run_name,
+        "tags": [tag[:64] for tag in tags],  # wandb's limit a tag
+        "config": config,
+    }
+
+
 class Tracker:
+    """`metrics.jsonl` in `run_dir`, and a wandb run when `logger=wandb` (not `disabled`)."""
+
     def __init__(self, run_dir: Path, cfg: DictConfig, run_name: str):
         run_dir.mkdir(parents=True, exist_ok=True)
         self.path = run_dir / "metrics.jsonl"
@@ -57,13 +108,9 @@ class Tracker:
         return wandb.init(
             project=logger.project,
             entity=logger.entity,
-            group=logger.group,
-            job_type=cfg.loss.name,
-            name=run_name,
-            tags=list(logger.tags),
-            config=OmegaConf.to_container(cfg, resolve=True),
             dir=str(run_dir),
             mode=mode,
+            **wandb_fields(cfg, run_name, hydra_job()),
         )
 
     def log(self, metrics: dict[str, float]) -> None:

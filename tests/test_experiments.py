@@ -25,6 +25,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.config import validate
 from tests.helpers import CONF, ROOT
+from tests.test_tracking import read_offline_run
 
 EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
 PAPER = {"trainer.batch_size": 64, "trainer.lr": 5e-7, "trainer.optimizer": "rmsprop"}
@@ -219,11 +220,12 @@ def test_cli_prints_the_composed_experiment() -> None:
     ]
 
 
-def test_tiny_multirun_end_to_end(tmp_path: Path) -> None:
-    """beta_ablation restricted to RPO at two betas: two real jobs, each with its summary."""
+def test_tiny_multirun_end_to_end_one_wandb_group(tmp_path: Path) -> None:
+    """beta_ablation restricted to RPO at two betas: two real jobs, each with its summary and
+    an offline wandb run in the experiment's group."""
     sweep = tmp_path / "sweep"
     overrides = ["experiment=beta_ablation", "model=tiny_llama", "dataset=hh_sample"]
-    overrides += ["trainer=default", "trainer.max_steps=1", "logger=none"]
+    overrides += ["trainer=default", "trainer.max_steps=1", "logger=wandb"]
     overrides += ["loss=rpo", "loss.beta=0.1,0.8", f"hydra.sweep.dir={sweep}"]
     result = subprocess.run(
         [sys.executable, "-m", "rpo_exp.train", "-m", *overrides],
@@ -242,4 +244,9 @@ def test_tiny_multirun_end_to_end(tmp_path: Path) -> None:
         cfg = OmegaConf.load(job / ".hydra" / "config.yaml")
         betas.append(cfg.loss.beta)
         assert cfg.experiment == "beta_ablation"
+        run = read_offline_run(job)
+        assert (run["group"], run["job_type"]) == ("beta_ablation", "rpo")
+        assert run["name"] == job.name.split("_", 1)[1]  # the job's override_dirname
+        assert "experiment:beta_ablation" in run["tags"]
+        assert run["config"]["loss"]["beta"] == cfg.loss.beta
     assert betas == [0.1, 0.8]
