@@ -5,7 +5,7 @@ PIP    := $(PY) -m pip install -q -c constraints.txt
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: install install-mpnet install-sre-minilm train test test-slow bench lint clean
+.PHONY: install install-mpnet install-sre-minilm train test test-slow bench report lint clean
 
 install: $(STAMP)
 
@@ -42,6 +42,13 @@ test-slow: install
 bench: install
 	$(PIP) -e '.[bench]'
 	$(PY) -m rpo_exp.bench
+
+# A sweep's tables and plots: runs notebooks/*.ipynb on SWEEP (a multirun dir, or several run or
+# sweep dirs, space-separated) and writes <first SWEEP>/report/: one HTML per notebook, runs.csv,
+# curves.csv, failed.csv. make report SWEEP=multirun/2025-01-01/12-00-00
+report: install
+	@test -n "$(SWEEP)" || { echo "usage: make report SWEEP=<sweep dir>" >&2; exit 2; }
+	$(PY) -m rpo_exp.report $(SWEEP)
 
 lint: install
 	$(VENV)/bin/ruff check .
