@@ -16,6 +16,7 @@ import logging
 import math
 import netrc
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -105,11 +106,18 @@ class Tracker:
         elif mode == "offline":
             log.info("wandb: logging offline (logger.mode=offline); %s", sync)
         os.environ.setdefault("WANDB_SILENT", "true")
+        # One wandb run per run dir: a run resumed from its checkpoint (trainer.resume=auto,
+        # a requeued SLURM job) continues the same wandb run instead of starting another.
+        id_file = run_dir / "wandb_run_id"
+        run_id = id_file.read_text().strip() if id_file.exists() else uuid.uuid4().hex[:8]
+        id_file.write_text(run_id)
         return wandb.init(
             project=logger.project,
             entity=logger.entity,
             dir=str(run_dir),
             mode=mode,
+            id=run_id,
+            resume="allow",
             **wandb_fields(cfg, run_name, hydra_job()),
         )
 
