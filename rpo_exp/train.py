@@ -120,6 +120,16 @@ def print_summary(summary: dict) -> None:
 
 @hydra.main(config_path="../conf", config_name="config", version_base="1.3")
 def main(cfg: DictConfig) -> None:
+    import os
+
+    import submitit
+
+    if os.environ.get("SUBMITIT_EXECUTOR") and submitit.JobEnvironment().num_tasks > 1:
+        # A hydra/launcher=slurm job with one task per GPU: give each task the variables
+        # torchrun would (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR/PORT), from SLURM's.
+        submitit.helpers.TorchDistributedEnvironment().export(
+            set_cuda_visible_devices=False, overwrite=True
+        )
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
     run_name = hydra_cfg.job.override_dirname or cfg.loss.name
