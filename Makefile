@@ -5,7 +5,7 @@ PIP    := $(PY) -m pip install -q -c constraints.txt
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: install install-mpnet install-sre-minilm train test test-slow bench report lint clean
+.PHONY: install install-mpnet install-sre-minilm train test test-slow bench report lint clean slurm-up slurm-down test-slurm
 
 install: $(STAMP)
 
@@ -37,6 +37,19 @@ test: install
 
 test-slow: install
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)
+
+# SLURM (launch/README.md): a real single-node cluster on this machine, root only; apt-installs
+# slurmctld, slurmd, slurmdbd, munge and MariaDB when missing. Afterwards
+# `eval "$$(launch/local_slurm.sh env)"` points sinfo, sbatch, sacct and hydra/launcher=slurm at it.
+# tests/test_slurm.py (part of `make test`) starts a cluster of its own and stops it.
+slurm-up:
+	launch/local_slurm.sh start
+
+slurm-down:
+	launch/local_slurm.sh stop
+
+test-slurm: install
+	$(PY) -m pytest tests/test_slurm.py $(PYTEST_ARGS)
 
 # Step time and memory side by side (rpo_exp vs TRL vs a bare step); writes bench/results.json.
 bench: install
