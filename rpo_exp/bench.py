@@ -70,9 +70,15 @@ def device_name() -> str:
     return f"cpu ({torch.get_num_threads()} threads)"
 
 
+# `python -m rpo_exp.bench --steps-only [overrides]`: figures 1-3 only, with Hydra overrides for
+# every config the bench composes (e.g. a local model dir on a GPU machine).
+STEPS_ONLY = "--steps-only" in sys.argv[1:]
+OVERRIDES = [arg for arg in sys.argv[1:] if arg != "--steps-only"]
+
+
 def compose_cfg(*overrides: str):
     with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
-        return compose(config_name="config", overrides=list(overrides))
+        return compose(config_name="config", overrides=[*OVERRIDES, *overrides])
 
 
 def interleaved_medians(steps: dict, repeats: int = REPEATS) -> dict[str, float]:
@@ -371,6 +377,20 @@ def main() -> None:
     }
     seconds = interleaved_medians(steps) | {"trl_dpo": trl_dpo(examples, tokenizer)}
     del steps
+    if STEPS_ONLY:
+        step_figures = {
+            "device": device_name(),
+            "torch": torch.__version__,
+            "overrides": OVERRIDES,
+            "pairs": PAIRS,
+            "max_length": MAX_LENGTH,
+            "step_seconds": seconds,
+            "dpo_vs_trl": seconds["dpo"] / seconds["trl_dpo"],
+            "dpo_vs_bare": seconds["dpo"] / seconds["bare"],
+            "rpo_vs_dpo": seconds["rpo"] / seconds["dpo"],
+        }
+        print(json.dumps(step_figures, indent=2))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         rss_runs = batch64_rss(Path(tmp))
         default = default_train(Path(tmp))
