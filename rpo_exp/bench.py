@@ -366,6 +366,18 @@ def sweep(tmp: Path) -> dict:
     }
 
 
+def step_figures(seconds: dict[str, float]) -> dict:
+    """Figures 1-3: the step times and their ratios."""
+    return {
+        "pairs": PAIRS,
+        "max_length": MAX_LENGTH,
+        "step_seconds": seconds,
+        "dpo_vs_trl": seconds["dpo"] / seconds["trl_dpo"],
+        "dpo_vs_bare": seconds["dpo"] / seconds["bare"],
+        "rpo_vs_dpo": seconds["rpo"] / seconds["dpo"],
+    }
+
+
 def main() -> None:
     load_start = os.getloadavg()
     tokenizer = load_tokenizer(compose_cfg().model)
@@ -378,18 +390,8 @@ def main() -> None:
     seconds = interleaved_medians(steps) | {"trl_dpo": trl_dpo(examples, tokenizer)}
     del steps
     if STEPS_ONLY:
-        step_figures = {
-            "device": device_name(),
-            "torch": torch.__version__,
-            "overrides": OVERRIDES,
-            "pairs": PAIRS,
-            "max_length": MAX_LENGTH,
-            "step_seconds": seconds,
-            "dpo_vs_trl": seconds["dpo"] / seconds["trl_dpo"],
-            "dpo_vs_bare": seconds["dpo"] / seconds["bare"],
-            "rpo_vs_dpo": seconds["rpo"] / seconds["dpo"],
-        }
-        print(json.dumps(step_figures, indent=2))
+        figures = {"torch": torch.__version__, "overrides": OVERRIDES} | step_figures(seconds)
+        print(json.dumps({"device": device_name(), **figures}, indent=2))
         return
     with tempfile.TemporaryDirectory() as tmp:
         rss_runs = batch64_rss(Path(tmp))
@@ -401,12 +403,7 @@ def main() -> None:
         # 1-minute load average (this bench counts ~1-2): higher means shared cores, slower steps
         "load_average": {"start": load_start[0], "end": os.getloadavg()[0]},
         "model": "SmolLM2-135M",
-        "pairs": PAIRS,
-        "max_length": MAX_LENGTH,
-        "step_seconds": seconds,
-        "dpo_vs_trl": seconds["dpo"] / seconds["trl_dpo"],
-        "dpo_vs_bare": seconds["dpo"] / seconds["bare"],
-        "rpo_vs_dpo": seconds["rpo"] / seconds["dpo"],
+        **step_figures(seconds),
         "peak_rss_mib": {
             "batch64_tiny_llama": rss,
             "batch64_tiny_llama_runs": rss_runs,
