@@ -32,7 +32,7 @@ from hydra import compose, initialize_config_dir
 
 from rpo_exp.config import validate
 from rpo_exp.data.loading import load_split
-from rpo_exp.data.tokenization import collate, tokenize_examples
+from rpo_exp.data.tokenization import tokenize_examples
 from rpo_exp.embeddings import embed_prompts, embedder_source
 from rpo_exp.errors import ConfigError
 from rpo_exp.models import load_policy, load_tokenizer
@@ -143,11 +143,17 @@ def bare(examples, tokenizer):
     torch.manual_seed(0)
     model = load_policy(cfg.model, len(tokenizer)).to(DEVICE)
     items, _ = tokenize_examples(examples, tokenizer, MAX_LENGTH - 1, MAX_LENGTH)
-    batch = collate(
-        [(it.prompt_ids, r) for it in items for r in it.response_ids], tokenizer.pad_token_id
-    )
-    input_ids, attention_mask = batch.input_ids.to(DEVICE), batch.attention_mask.to(DEVICE)
-    response_mask = batch.response_mask.to(DEVICE)
+    sequences = [(it.prompt_ids, r) for it in items for r in it.response_ids]
+    width = max(len(p) + len(r) for p, r in sequences)  # each sequence in its own padded row
+    input_ids = torch.full((len(sequences), width), tokenizer.pad_token_id)
+    attention_mask = torch.zeros_like(input_ids)
+    response_mask = torch.zeros_like(input_ids, dtype=torch.bool)
+    for row, (p, r) in enumerate(sequences):
+        input_ids[row, : len(p) + len(r)] = torch.tensor(p + r)
+        attention_mask[row, : len(p) + len(r)] = 1
+        response_mask[row, len(p) : len(p) + len(r)] = True
+    input_ids, attention_mask = input_ids.to(DEVICE), attention_mask.to(DEVICE)
+    response_mask = response_mask.to(DEVICE)
     optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-7)
 
     def step() -> None:

@@ -5,32 +5,47 @@ from __future__ import annotations
 import torch
 from transformers import PreTrainedModel
 
-from rpo_exp.data.tokenization import SequenceBatch
+from rpo_exp.data.tokenization import SequenceBatch, collate
+
+
+def packed_attention_mask(segment: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """Additive [rows, 1, width, width] mask of a packed batch (`SequenceBatch`): a token sees
+    earlier tokens of the prompt and of its own segment; padding sees only itself (no row of
+    the softmax is empty, so nothing becomes NaN)."""
+    width = segment.shape[1]
+    causal = torch.ones(width, width, dtype=torch.bool, device=segment.device).tril()
+    query, key = segment[:, :, None], segment[:, None, :]
+    allowed = causal & (key != -1) & (query != -1) & ((key == 0) | (key == query))
+    allowed |= torch.eye(width, dtype=torch.bool, device=segment.device)
+    mask = torch.zeros(allowed.shape, dtype=dtype, device=segment.device)
+    return mask.masked_fill_(~allowed, torch.finfo(dtype).min)[:, None]
 
 
 def sequence_logps(
     model: PreTrainedModel, batch: SequenceBatch
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """(logp(y) per sequence, |y| per sequence) for the response tokens of `batch`.
+    """(logp(y) per sequence, |y| per sequence) for the sequences of a packed `batch`.
 
-    The LM head and the fp32 log-softmax run only on the positions that predict a response
-    token (hidden state t predicts token t+1), not on prompt or padding positions: same values
-    as `log_softmax(model(x).logits)` gathered and masked, at a fraction of the memory.
+    Every prompt runs through the decoder once however many of its responses the batch holds,
+    and the LM head and the fp32 log-softmax run only on the positions that predict a response
+    token, not on prompt or padding positions: the same values as scoring each prompt +
+    response alone with `log_softmax(model(x).logits)`, for a fraction of the compute and
+    memory.
     """
     device = model.device
-    input_ids = batch.input_ids.to(device)
+    segment = batch.segment.to(device)
     hidden = model.get_decoder()(
-        input_ids=input_ids, attention_mask=batch.attention_mask.to(device)
+        input_ids=batch.input_ids.to(device),
+        position_ids=batch.position_ids.to(device),
+        attention_mask=packed_attention_mask(segment, model.dtype),
     ).last_hidden_state
-    targets = batch.response_mask[:, 1:].to(device)
-    rows = torch.nonzero(targets, as_tuple=True)[0]
-    logits = model.get_output_embeddings()(hidden[:, :-1][targets]).float()
-    labels = input_ids[:, 1:][targets]
+    hidden = hidden.flatten(0, 1)[batch.sources.to(device)]
+    logits = model.get_output_embeddings()(hidden).float()
+    labels = batch.labels.to(device)
     token_logps = logits.gather(1, labels[:, None]).squeeze(1) - logits.logsumexp(dim=1)
-    n = input_ids.shape[0]
-    logps = torch.zeros(n, device=device, dtype=token_logps.dtype).index_add(0, rows, token_logps)
-    lengths = torch.bincount(rows, minlength=n)
-    return logps, lengths
+    owner = batch.sequence.to(device)
+    logps = torch.zeros(batch.size, device=device, dtype=token_logps.dtype)
+    return logps.index_add(0, owner, token_logps), torch.bincount(owner, minlength=batch.size)
 
 
 class SequenceScorer(torch.nn.Module):
@@ -43,9 +58,22 @@ class SequenceScorer(torch.nn.Module):
         # FSDP's transformer auto-wrap reads the decoder layer class from here
         self._no_split_modules = getattr(model, "_no_split_modules", None)
 
-    def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, response_mask: torch.Tensor
-    ) -> torch.Tensor:
+    def forward(self, batch: SequenceBatch) -> torch.Tensor:
         """logp(y) per sequence."""
-        batch = SequenceBatch(input_ids, attention_mask, response_mask)
         return sequence_logps(self.model, batch)[0]
+
+
+@torch.no_grad()
+def score_sequences(
+    model: PreTrainedModel,
+    sequences: list[tuple[tuple[int, ...], tuple[int, ...]]],
+    pad_id: int,
+    batch_size: int = 32,
+) -> torch.Tensor:
+    """logp(y) of each (prompt ids, response ids), `batch_size` sequences a forward."""
+    model.eval()
+    parts = [
+        sequence_logps(model, collate(sequences[i : i + batch_size], pad_id))[0]
+        for i in range(0, len(sequences), batch_size)
+    ]
+    return torch.cat(parts).cpu()

@@ -107,18 +107,14 @@ class Trainer:
 
     # -- log-probs --------------------------------------------------------------------------
     def forward(self, split: Split, keys: list[SeqKey]) -> torch.Tensor:
-        """logp(y) of each keyed sequence: one concatenated policy forward."""
-        batch = collate([split.sequence(k) for k in keys], self.pad_id)
-        device = self.device
-        return self.scorer(
-            batch.input_ids.to(device),
-            batch.attention_mask.to(device),
-            batch.response_mask.to(device),
-        )
+        """logp(y) of each keyed sequence: one packed policy forward (each prompt once)."""
+        return self.scorer(collate([split.sequence(k) for k in keys], self.pad_id))
 
     def scored(self, split: Split, keys: list[SeqKey], ranks: Ranks) -> torch.Tensor:
         """logp(y) of every key: each rank scores its shard, then all are gathered."""
-        return ranks.gather(self.forward(split, ranks.shard(keys)), len(keys))
+        order, inverse = by_prompt(keys)
+        grouped = [keys[i] for i in order]
+        return ranks.gather(self.forward(split, ranks.shard(grouped)), len(keys))[inverse]
 
     @torch.no_grad()
     def logps_table(self, split: Split, keys: list[SeqKey], desc: str) -> dict[SeqKey, float]:
@@ -128,6 +124,7 @@ class Trainer:
         unique = list(dict.fromkeys(keys))
         if not unique:
             return {}
+        unique = [unique[i] for i in by_prompt(unique)[0]]
         shard, size = self.ranks.shard(unique), self.cfg.eval_batch_size
         chunks = range(0, len(shard), size)
         bar = tqdm(chunks, desc=desc, leave=False, disable=not self.ranks.is_main)
@@ -143,8 +140,9 @@ class Trainer:
             return self.logps_table(split, unique, desc)
 
         def compute(positions: list[int]) -> torch.Tensor:
-            table = self.logps_table(split, [unique[i] for i in positions], desc)
-            return torch.tensor(list(table.values()))
+            wanted = [unique[i] for i in positions]
+            table = self.logps_table(split, wanted, desc)
+            return torch.tensor([table[k] for k in wanted])
 
         store = ValueStore("reference", self.reference_identity)
         hashes = [digest(split.sequence(k)) for k in unique]
@@ -195,7 +193,8 @@ class Trainer:
         each rank scores its shard of the sequences; every rank computes the same global loss
         and sends W times its shard's gradient, which the wrapper's gradient mean turns into the
         exact global gradient. `loss.gather=false` instead gives each rank every W-th item of
-        the batch and its own loss (the mean of the W local losses is optimised).
+        the batch and its own loss (the mean of the W local losses is optimised). Sequences are
+        sharded and micro-batched grouped by prompt (`by_prompt`), so each prompt is encoded once.
         """
         ranks = self.ranks
         if not self.objective.gather and ranks.world > 1:
@@ -206,21 +205,22 @@ class Trainer:
             with torch.no_grad():
                 frozen = self.scored(split, frozen_keys, ranks)
         self.scorer.train()
-        local = ranks.shard(graded_keys)
+        order, inverse = by_prompt(graded_keys)
+        local = ranks.shard([graded_keys[i] for i in order])
         chunk = math.ceil(len(graded_keys) * self.cfg.micro_batch_size / len(batch))
         micro = [local[i : i + chunk] for i in range(0, len(local), chunk)]
         if len(micro) == 1:
-            graded = ranks.gather(self.forward(split, local), len(graded_keys))
+            graded = ranks.gather(self.forward(split, local), len(graded_keys))[inverse]
             out, metrics = self.loss(split, batch, graded, frozen)
             out.loss.backward()
             return metrics
         with torch.no_grad():
             local_logps = torch.cat([self.forward(split, keys) for keys in micro])
-            graded = ranks.gather(local_logps, len(graded_keys)).clone().requires_grad_()
-        out, metrics = self.loss(split, batch, graded, frozen)
-        (grad,) = torch.autograd.grad(out.loss, graded, allow_unused=True)
+            grouped = ranks.gather(local_logps, len(graded_keys)).clone().requires_grad_()
+        out, metrics = self.loss(split, batch, grouped[inverse], frozen)
+        (grad,) = torch.autograd.grad(out.loss, grouped, allow_unused=True)
         if grad is None:  # the loss ignores the log-probs (e.g. no group had a preference)
-            grad = torch.zeros_like(graded)
+            grad = torch.zeros_like(grouped)
         share = ranks.local_part(grad) * ranks.world
         for i, (keys, part) in enumerate(zip(micro, share.split(chunk), strict=True)):
             with self.no_sync(last=i == len(micro) - 1):
@@ -330,6 +330,20 @@ class Trainer:
                 self.checkpoints.save(step, before)
         after = self.evaluate(test, tests, len(order))
         return before, after
+
+
+def by_prompt(keys: list[SeqKey]) -> tuple[list[int], list[int]]:
+    """(order, inverse): `keys[order]` puts the sequences of each prompt together (prompts in
+    first-appearance order), so that a rank's shard or a micro-batch holds a prompt's responses
+    together and encodes the prompt once (`collate`); `values[inverse]` restores key order."""
+    groups: dict[int, list[int]] = {}
+    for position, (prompt, _, _) in enumerate(keys):
+        groups.setdefault(prompt, []).append(position)
+    order = [position for group in groups.values() for position in group]
+    inverse = [0] * len(order)
+    for position, key in enumerate(order):
+        inverse[key] = position
+    return order, inverse
 
 
 def batch_metrics(out: LossOutput, tensors: dict[str, torch.Tensor]) -> dict[str, float]:

@@ -219,10 +219,11 @@ def test_token_boundaries_after_truncation(
                 len(item.prompt_ids) + len(full), max_length
             )
         batch = collate([(item.prompt_ids, r) for r in item.response_ids], tokenizer.pad_token_id)
-        for row, ids in enumerate(item.response_ids):
-            marked = batch.input_ids[row][batch.response_mask[row]].tolist()
-            assert marked == list(ids)  # the mask covers exactly the response tokens
-            assert batch.input_ids[row, : len(item.prompt_ids)].tolist() == list(item.prompt_ids)
+        row, segment = batch.input_ids[0], batch.segment[0]  # one row: the prompt, its responses
+        assert row[segment == 0].tolist() == list(item.prompt_ids)
+        for k, ids in enumerate(item.response_ids):
+            assert row[segment == k + 1].tolist() == list(ids)
+            assert batch.labels[batch.sequence == k].tolist() == list(ids)  # scored: exactly these
 
 
 def test_tokenized_cache_is_reused(tokenizer, tmp_path: Path, monkeypatch) -> None:

@@ -36,20 +36,40 @@ def test_truncation_cuts_prompt_left_and_response_right(tokenizer) -> None:
     assert untouched[0].response_ids[0][-1] == tokenizer.eos_token_id
 
 
-def test_sequence_logps_equal_full_log_softmax(tokenizer) -> None:
+def full_softmax_logps(model, prompt: tuple[int, ...], response: tuple[int, ...]) -> torch.Tensor:
+    """logp(response | prompt) the textbook way: the sequence alone, full-vocabulary softmax."""
+    ids = torch.tensor([prompt + response])
+    logps = torch.log_softmax(model(input_ids=ids).logits[0, :-1].float(), -1)
+    token = logps.gather(-1, ids[0, 1:, None])[:, 0]
+    return token[len(prompt) - 1 :].sum()
+
+
+def test_packed_logps_equal_each_sequence_scored_alone(tokenizer) -> None:
+    """Prompts shared by several responses are encoded once (one row per prompt, each response
+    attending to the prompt and itself): values and gradients equal scoring every prompt +
+    response alone with the full log-softmax."""
     torch.manual_seed(0)
     model = load_policy(compose_cfg(*TINY).model, vocab_size=len(tokenizer))
     items, _ = tokenize_examples(examples(), tokenizer, 256, 512)
-    batch = collate(
-        [(it.prompt_ids, r) for it in items for r in it.response_ids], tokenizer.pad_token_id
-    )
-    logps, lengths = sequence_logps(model, batch)
-
-    logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
-    token = torch.log_softmax(logits[:, :-1].float(), -1).gather(-1, batch.input_ids[:, 1:, None])[
-        ..., 0
+    # both responses of both prompts, interleaved, one repeated, and a cross-prompt sequence
+    sequences = [
+        (items[0].prompt_ids, items[0].response_ids[0]),
+        (items[1].prompt_ids, items[1].response_ids[1]),
+        (items[0].prompt_ids, items[0].response_ids[1]),
+        (items[1].prompt_ids, items[1].response_ids[0]),
+        (items[0].prompt_ids, items[0].response_ids[0]),
+        (items[1].prompt_ids, items[0].response_ids[1]),
     ]
-    mask = batch.response_mask[:, 1:]
-    torch.testing.assert_close(logps, (token * mask).sum(1), rtol=1e-5, atol=1e-4)
-    expected = [len(r) for it in items for r in it.response_ids]
-    assert lengths.tolist() == expected
+    batch = collate(sequences, tokenizer.pad_token_id)
+    assert batch.input_ids.shape[0] == 2  # one row per distinct prompt
+    logps, lengths = sequence_logps(model, batch)
+    expected = torch.stack([full_softmax_logps(model, p, r) for p, r in sequences])
+    torch.testing.assert_close(logps, expected, rtol=1e-5, atol=1e-4)
+    assert lengths.tolist() == [len(r) for _, r in sequences]
+
+    weights = torch.linspace(-1.0, 2.0, len(sequences))
+    params = [p for p in model.parameters() if p.requires_grad]
+    packed = torch.autograd.grad((logps * weights).sum(), params)
+    alone = torch.autograd.grad((expected * weights).sum(), params)
+    for got, want in zip(packed, alone, strict=True):
+        torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-5)
