@@ -40,7 +40,7 @@ from rpo_exp.resources import cache_dir
 from rpo_exp.trainer import Split, Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
-PAIRS, MAX_LENGTH, REPEATS = 8, 64, 5
+PAIRS, MAX_LENGTH, REPEATS = 8, 64, 9
 RSS_REPEATS = 3
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 SWEEP_TAUS = (0.25, 0.5, 0.75)
