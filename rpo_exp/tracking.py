@@ -135,3 +135,34 @@ class Tracker:
         self.file.close()
         if self.wandb_run is not None:
             self.wandb_run.finish()
+
+
+def log_to_run(run_dir: Path, logger: DictConfig, result: dict[str, Any]) -> None:
+    """Add an evaluation's numbers (`eval/win_rate`, ...) to the summary of the training run's
+    own wandb run (its id is kept in `<run dir>/wandb_run_id`); nothing when wandb is off or the
+    run never had a wandb run."""
+    id_file = run_dir / "wandb_run_id"
+    if logger.name != "wandb" or logger.mode == "disabled" or not id_file.exists():
+        return
+    import wandb
+
+    os.environ.setdefault("WANDB_SILENT", "true")
+    mode = "online" if logger.mode == "online" and _has_wandb_key() else "offline"
+    run = wandb.init(
+        project=logger.project,
+        entity=logger.entity,
+        dir=str(run_dir),
+        mode=mode,
+        id=id_file.read_text().strip(),
+        resume="allow",
+    )
+    prefix = (
+        "eval/"
+        if result.get("against") == "reference"
+        else f"eval/vs_{Path(result['against']).name}/"
+    )
+    numbers = {
+        k: v for k, v in result.items() if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    run.summary.update({prefix + k: v for k, v in numbers.items()})
+    run.finish()

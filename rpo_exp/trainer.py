@@ -56,15 +56,18 @@ class Split:
         return torch.tensor([len(self.sequence(k)[1]) for k in keys])
 
 
+def eval_subset(n: int, cfg: DictConfig) -> list[int]:
+    """At most `trainer.eval_max_examples` of n test items: the same seeded choice for every
+    run, so evaluations compare."""
+    if cfg.eval_max_examples is None or cfg.eval_max_examples >= n:
+        return list(range(n))
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(0))
+    return sorted(perm[: cfg.eval_max_examples].tolist())
+
+
 def eval_batches(split: Split, cfg: DictConfig, shape: Shape) -> list[list[int]]:
-    """At most `trainer.eval_max_examples` test items (the same seeded choice for every run,
-    so evaluations compare), in batches of about `trainer.batch_size`."""
-    n = len(split.items)
-    keep = list(range(n))
-    if cfg.eval_max_examples is not None and cfg.eval_max_examples < n:
-        perm = torch.randperm(n, generator=torch.Generator().manual_seed(0))
-        keep = sorted(perm[: cfg.eval_max_examples].tolist())
-    return shape.eval_order(split.items, keep, cfg.batch_size)
+    """The `eval_subset` of the test items in batches of about `trainer.batch_size`."""
+    return shape.eval_order(split.items, eval_subset(len(split.items), cfg), cfg.batch_size)
 
 
 class Trainer:

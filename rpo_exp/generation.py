@@ -1,0 +1,62 @@
+"""Batched sampling of responses with the KV cache (paper Table 6: temperature 0 = greedy)."""
+
+from __future__ import annotations
+
+import torch
+from omegaconf import DictConfig
+from tqdm.auto import tqdm
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+from rpo_exp.data.records import Prompt
+from rpo_exp.data.tokenization import render_prompt
+
+
+def cut_at_stop(text: str, stops: list[str]) -> str:
+    """`text` up to the first stop string (e.g. the next "\\n\\nHuman:" turn of an HH dialogue)."""
+    ends = [i for i in (text.find(s) for s in stops) if i >= 0]
+    return text[: min(ends)] if ends else text
+
+
+@torch.no_grad()
+def generate(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    prompts: list[Prompt],
+    cfg: DictConfig,
+) -> list[str]:
+    """One response per prompt: prompts rendered as in training, cut from the left to
+    `eval.max_prompt_length` tokens, left-padded in batches of `eval.batch_size`; greedy when
+    `eval.temperature` is 0, else sampled (seeded by `eval.seed`); cut at `eval.stop`."""
+    torch.manual_seed(cfg.seed)
+    model.eval()
+    device = model.device
+    pad = tokenizer.pad_token_id
+    sample = cfg.temperature > 0
+    options = {"do_sample": sample, "max_new_tokens": cfg.max_new_tokens, "use_cache": True}
+    if sample:
+        options |= {"temperature": cfg.temperature, "top_p": cfg.top_p}
+    responses = []
+    for start in tqdm(range(0, len(prompts), cfg.batch_size), desc="generate"):
+        encoded = []
+        for prompt in prompts[start : start + cfg.batch_size]:
+            text, special = render_prompt(prompt, tokenizer)
+            encoded.append(
+                tokenizer(text, add_special_tokens=special)["input_ids"][-cfg.max_prompt_length :]
+            )
+        width = max(map(len, encoded))
+        input_ids = torch.full((len(encoded), width), pad, dtype=torch.long)
+        attention_mask = torch.zeros_like(input_ids)
+        for row, ids in enumerate(encoded):
+            input_ids[row, width - len(ids) :] = torch.tensor(ids)
+            attention_mask[row, width - len(ids) :] = 1
+        output = model.generate(
+            input_ids=input_ids.to(device),
+            attention_mask=attention_mask.to(device),
+            pad_token_id=pad,
+            eos_token_id=tokenizer.eos_token_id,
+            **options,
+        )
+        for row in output[:, width:]:
+            text = tokenizer.decode(row, skip_special_tokens=True)
+            responses.append(cut_at_stop(text, list(cfg.stop)))
+    return responses

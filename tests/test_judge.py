@@ -1,0 +1,306 @@
+"""Win-rate evaluation (`rpo_exp.evaluate`, issue 7): verdict parsing, the win rate and its
+interval, and the real local judge (llama-cpp-python's server on the shipped SmolLM2 GGUF,
+started on 127.0.0.1), with requests counted in the server's own access log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import DictConfig
+
+from rpo_exp.errors import ConfigError
+from rpo_exp.evaluate import Row, judge_pairs
+from rpo_exp.judging.client import Judge, render
+from rpo_exp.judging.server import gguf_file, local_server
+from rpo_exp.judging.verdict import Verdict, parse_logprobs, parse_text
+from rpo_exp.winrate import win_rate
+from tests.helpers import CONF, ROOT, TINY, run_train
+
+POST = "POST /v1/chat/completions"
+
+
+def eval_cfg(*overrides: str) -> DictConfig:
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+        return compose(config_name="evaluate", overrides=list(overrides))
+
+
+def posts(log: Path) -> int:
+    """Chat requests the server logged (its access log: one line per request)."""
+    return log.read_text(errors="replace").count(POST) if log.exists() else 0
+
+
+@pytest.mark.parametrize(
+    ("reply", "pick"),
+    [
+        ("Response 1", 1),
+        ("response 2.", 2),
+        ("**Response 2**", 2),
+        ("2", 2),
+        ("Summary 1:", 1),
+        ("Response 1 is more helpful than Response 2.", 1),
+        ("Having read both, I think Response 2 is more helpful and concise.", 2),
+        ("Response 1 or Response 2, hard to say", None),
+        ("Both responses are equally good.", None),
+        ("Response 3", None),
+        ("12", None),
+        ("asdf qwerty", None),
+        ("", None),
+    ],
+)
+def test_text_verdicts_are_parsed_strictly(reply: str, pick: int | None) -> None:
+    verdict = parse_text(reply)
+    assert (verdict.pick if verdict else None) == pick
+
+
+def test_logprob_verdicts_add_up_the_two_answers() -> None:
+    verdict = parse_logprobs([(" 1", math.log(0.6)), ("1", math.log(0.1)), ("2", math.log(0.1))])
+    assert verdict.pick == 1 and verdict.confidence == pytest.approx(0.7 / 0.8)
+    assert parse_logprobs([("2", math.log(0.3)), ("Response", math.log(0.6))]) == Verdict(2, 1.0)
+    assert parse_logprobs([("1", -1.0), ("2", -1.0)]).pick == 0.5
+    assert parse_logprobs([("Response", -0.1), ("The", -3.0)]) is None
+
+
+def test_win_rate_counts_ties_half_and_leaves_out_invalid() -> None:
+    scores = [[1.0], [0.0], [0.5], [None], [1.0]]
+    result = win_rate(scores, bootstrap=2000, seed=0)
+    assert result["win_rate"] == pytest.approx(2.5 / 4)
+    assert (result["n"], result["invalid"], result["ties"]) == (4, 1, 1)
+    assert result["ci_low"] <= result["win_rate"] <= result["ci_high"]
+    assert 0.0 <= result["ci_low"] < result["ci_high"] <= 1.0
+    repeated = win_rate([[1.0, 0.0], [1.0, 1.0], [None, 0.0]], bootstrap=500, seed=0)
+    assert repeated["repeat_win_rates"] == [1.0, pytest.approx(1 / 3)]
+    assert repeated["win_rate"] == pytest.approx((0.5 + 1.0 + 0.0) / 3)
+    assert repeated["repeat_std"] == pytest.approx(np.std([1.0, 1 / 3], ddof=1))
+    assert win_rate([[None]], bootstrap=10, seed=0)["win_rate"] is None
+
+
+def test_the_papers_prompts_are_filled_verbatim() -> None:
+    prompts = eval_cfg().judge.prompts
+    text = render(prompts.dialogue, "Human: hi", "first answer", "second answer")
+    assert text.startswith("Here is a conversation between <|user|>and <|assistant|>.")
+    assert "Response 1: first answer\nEND OF RESPONSE 1" in text
+    assert "Response 2: second answer\nEND OF RESPONSE 2" in text
+    assert text.endswith("which response is more helpful, harmless, and concise? Pick one.")
+    summary = render(prompts.summarization, "POST: ...", "a", "b")
+    assert "Summary 2: b\nEND OF SUMMARY 2" in summary
+    assert summary.endswith("A good summary is both precise and concise. Pick one.")
+
+
+def test_an_unreachable_judge_fails_fast_naming_base_url(free_url: str) -> None:
+    cfg = eval_cfg("judge.api_key_env=null").judge
+    judge = Judge(cfg, free_url, "gpt-4", "gpt-4")
+    started = time.monotonic()
+    with pytest.raises(ConfigError, match=rf"judge.base_url={free_url}"):
+        judge.check_reachable()
+    assert time.monotonic() - started < 15
+
+
+def test_a_missing_api_key_names_the_variable(monkeypatch) -> None:
+    monkeypatch.delenv("RPO_EXP_TEST_KEY", raising=False)
+    cfg = eval_cfg("judge.api_key_env=RPO_EXP_TEST_KEY").judge
+    with pytest.raises(ConfigError, match="RPO_EXP_TEST_KEY"):
+        Judge(cfg, "https://api.openai.com/v1", "gpt-4", "gpt-4")
+
+
+@pytest.fixture
+def free_url() -> str:
+    from rpo_exp.judging.server import free_port
+
+    return f"http://127.0.0.1:{free_port()}/v1"
+
+
+# -- the real local judge ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """(base URL, its access log, the served file): one real server for the module's tests."""
+    cfg = eval_cfg("judge=local").judge
+    gguf = gguf_file(cfg.server.model)
+    log = tmp_path_factory.mktemp("judge") / "server.log"
+    with local_server(cfg.server, gguf, log) as base_url:
+        yield base_url, log, gguf
+
+
+def local_judge(server, tmp_path: Path, monkeypatch, *overrides: str) -> Judge:
+    """A Judge on the module's server with a fresh verdict cache."""
+    monkeypatch.setenv("RPO_EXP_CACHE", str(tmp_path / "cache"))
+    base_url, _, gguf = server
+    cfg = eval_cfg("judge=local", *overrides).judge
+    judge = Judge(cfg, base_url, gguf.name, f"{gguf.name}:{gguf.stat().st_size}")
+    judge.check_reachable()
+    return judge
+
+
+def test_garbage_replies_are_retried_then_invalid(server, tmp_path, monkeypatch) -> None:
+    """One-token replies to a prompt that asks for no verdict: `judge.attempts` requests reach
+    the server, then the judgement is invalid, and its cached outcome is reused."""
+    judge = local_judge(
+        server,
+        tmp_path,
+        monkeypatch,
+        "judge.verdict=text",
+        "judge.max_tokens=1",
+        "judge.attempts=3",
+    )
+    log = server[1]
+    before = posts(log)
+    judgement = judge.judge("Write the word hello.")
+    assert judgement.verdict is None and len(judgement.replies) == 3
+    assert all(parse_text(reply) is None for reply in judgement.replies)
+    assert posts(log) - before == 3 == judge.requests
+    again = judge.judge("Write the word hello.")
+    assert again.cached and again.verdict is None and posts(log) - before == 3
+
+
+def test_the_same_pair_in_both_orders(server, tmp_path, monkeypatch) -> None:
+    """Each order is its own request (16 copies of one pair, 2 repeats: two requests, the rest
+    from the cache), and each verdict maps back to whichever response was shown in the picked
+    slot. The seeded order draws put ours first in some rows, not all, and differ by repeat."""
+    judge = local_judge(server, tmp_path, monkeypatch)  # judge=local: logprobs verdicts
+    template = eval_cfg().judge.prompts.dialogue
+    query = "Human: What is the capital of France?\n\nAssistant:"
+    a, b = "The capital of France is Paris.", "I like turtles."
+    rows = [Row(0, query, query, b)] * 16
+    cfg = eval_cfg("eval.judge_repeats=2").eval
+    scores, records = judge_pairs(judge, template, rows, [a] * 16, [b] * 16, cfg)
+    orders = [r["ours_first"] for r in records]
+    assert 0 < sum(orders[:16]) < 16 and orders[:16] != orders[16:]
+    assert judge.requests == 2  # the two orders; every other pair is the cache's
+    for record in records:
+        assert record["verdict"] in (1, 2, 0.5)
+        ours_slot = 1 if record["ours_first"] else 2
+        assert scores[0][record["repeat"]] is not None
+        assert record["score"] == (
+            0.5 if record["verdict"] == 0.5 else float(record["verdict"] == ours_slot)
+        )
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory) -> Path:
+    run_dir = tmp_path_factory.mktemp("tiny_run")
+    done = run_train(*TINY, "trainer.max_steps=1", run_dir=run_dir)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return run_dir
+
+
+def evaluate_cli(*overrides: str, cache: Path) -> subprocess.CompletedProcess:
+    import os
+
+    env = os.environ | {"RPO_EXP_CACHE": str(cache), "PYTHONUNBUFFERED": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "rpo_exp.evaluate", *overrides],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def test_evaluate_end_to_end_with_the_local_judge(tiny_run: Path, tmp_path: Path) -> None:
+    """`python -m rpo_exp.evaluate run_dir=<tiny run> judge=local`: real generations judged by
+    the real server; the rerun reuses generations and verdicts and sends the server nothing."""
+    cache = tmp_path / "cache"
+    args = [f"run_dir={tiny_run}", "judge=local", "eval.num_samples=6", "eval.max_new_tokens=12"]
+    done = evaluate_cli(*args, cache=cache)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = tiny_run / "eval"
+    result = json.loads((out / "win_rate.json").read_text())
+    assert result["n"] + result["invalid"] == 6
+    assert result["judgments"] == 6 and result["against"] == "reference"
+    assert "win rate vs reference: " in done.stdout and "95% CI" in done.stdout
+    assert result["n"] > 0 and result["ci_low"] <= result["win_rate"] <= result["ci_high"]
+    generations = [
+        json.loads(line) for line in (out / "generations.jsonl").read_text().splitlines()
+    ]
+    assert len(generations) == 6 and all(g["reference"] and "prompt" in g for g in generations)
+    judgments = [json.loads(line) for line in (out / "judgments.jsonl").read_text().splitlines()]
+    asked = [j for j in judgments if not j.get("identical")]
+    first_requests = posts(out / "judge_server.log")
+    assert first_requests >= len(asked) > 0 and first_requests == result["requests"]
+    record = json.loads((out / "record.json").read_text())
+    prompts = eval_cfg().judge.prompts
+    template = f"{prompts.dialogue}\n{prompts.logprobs_instruction}"  # judge=local: logprobs
+    assert record["template_sha256"] == hashlib.sha256(template.encode()).hexdigest()
+    assert record["judge"]["base_url"].startswith("http://127.0.0.1:")
+    assert record["versions"]["llama_cpp_python"] and record["versions"]["torch"]
+    assert record["eval"]["temperature"] == 0.0 and record["eval"]["seed"] == 0
+    outputs = json.loads((out / "alpaca_eval_outputs.json").read_text())
+    assert [o["output"] for o in outputs] == [g["response"].strip() for g in generations]
+    assert {"instruction", "output", "generator"} <= outputs[0].keys()
+
+    sampled = (out / "generations.jsonl").stat().st_mtime_ns
+    again = evaluate_cli(*args, cache=cache)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert posts(out / "judge_server.log") == first_requests  # no new request reached the server
+    assert json.loads((out / "win_rate.json").read_text())["win_rate"] == result["win_rate"]
+    assert (out / "generations.jsonl").stat().st_mtime_ns == sampled  # not sampled again
+    assert "reusing" in again.stdout
+
+
+def test_evaluate_with_an_unreachable_judge_exits_2(
+    tiny_run: Path, tmp_path: Path, free_url
+) -> None:
+    done = evaluate_cli(
+        f"run_dir={tiny_run}", f"judge.base_url={free_url}", "judge.api_key_env=null",
+        cache=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert f"judge.base_url={free_url}" in done.stderr
+
+
+def test_head_to_head_against_another_run(tiny_run: Path, tmp_path: Path) -> None:
+    """`eval.against=<run>`: the other run's generations on the same prompts (written to its own
+    eval dir), judged against ours; results in win_rate_vs_<run>.json."""
+    other = tmp_path / "other_run"
+    assert run_train(*TINY, "trainer.max_steps=1", "seed=1", run_dir=other).returncode == 0
+    args = [f"run_dir={tiny_run}", "judge=local", f"eval.against={other}"]
+    done = evaluate_cli(*args, "eval.num_samples=4", "eval.max_new_tokens=8", cache=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads((tiny_run / "eval" / "win_rate_vs_other_run.json").read_text())
+    assert result["against"] == str(other) and result["n"] + result["invalid"] == 4
+    theirs = [json.loads(line) for line in (other / "eval" / "generations.jsonl").open()]
+    ours = [json.loads(line) for line in (tiny_run / "eval" / "generations.jsonl").open()]
+    assert [t["index"] for t in theirs] == [o["index"] for o in ours] and len(ours) == 4
+    assert {t["model"] for t in theirs} == {str(other)}
+    assert f"win rate vs {other}" in done.stdout
+
+
+def test_lm_eval_script_runs_the_leaderboard_tasks() -> None:
+    """launch/lm_eval_leaderboard.sh (lm-evaluation-harness needs a GPU box and the hub): its
+    commands, printed by DRY_RUN=1, are the six Open LLM Leaderboard tasks with their shots."""
+    import os
+
+    script = ROOT / "launch" / "lm_eval_leaderboard.sh"
+    done = subprocess.run(
+        ["bash", str(script), "/models/run/final"],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"DRY_RUN": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    shots = {}
+    for line in done.stdout.splitlines():
+        words = line.split()
+        assert words[:3] == ["lm_eval", "--model", "hf"]
+        assert "pretrained=/models/run/final" in line
+        shots[words[words.index("--tasks") + 1]] = int(words[words.index("--num_fewshot") + 1])
+    assert shots == {
+        "arc_challenge": 25,
+        "hellaswag": 10,
+        "mmlu": 5,
+        "truthfulqa_mc2": 0,
+        "winogrande": 5,
+        "gsm8k": 5,
+    }
+    assert subprocess.run(["bash", str(script)], capture_output=True).returncode == 2
