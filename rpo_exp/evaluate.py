@@ -68,13 +68,13 @@ class Row:
     reference: str
 
 
-def run_policy(run_dir: str) -> tuple[Policy, DictConfig]:
-    """(the policy a training run saved, that run's config)."""
+def run_policy(run_dir: str, key: str = "run_dir") -> tuple[Policy, DictConfig]:
+    """(the policy a training run saved, that run's config); `key` names the setting in errors."""
     path = Path(run_dir)
     saved = path / ".hydra" / "config.yaml"
     if not (path / "final" / "config.json").is_file() or not saved.is_file():
         raise ConfigError(
-            f"run_dir={run_dir}: not a finished training run (expected final/config.json and "
+            f"{key}={run_dir}: not a finished training run (expected final/config.json and "
             ".hydra/config.yaml, written by `python -m rpo_exp.train`)"
         )
     train_cfg = OmegaConf.load(saved)
@@ -266,7 +266,7 @@ def evaluate(cfg: DictConfig, out: Path, judge: Judge) -> dict:
     else:
         raise ConfigError(f"judge.verdict={cfg.judge.verdict}: expected text or logprobs")
     rows = held_out(dataset, cfg.eval)
-    against = run_policy(cfg.eval.against)[0] if cfg.eval.against else None
+    against = run_policy(cfg.eval.against, "eval.against")[0] if cfg.eval.against else None
     ours = generations(policy, dataset, rows, cfg.eval, out)
     if against is None:
         theirs, opponent, name = [row.reference for row in rows], "reference", "win_rate"

@@ -24,6 +24,7 @@ from rpo_exp.judging.server import gguf_file, local_server
 from rpo_exp.judging.verdict import Verdict, parse_logprobs, parse_text
 from rpo_exp.winrate import win_rate
 from tests.helpers import CONF, ROOT, TINY, run_train
+from tests.test_tracking import _records
 
 POST = "POST /v1/chat/completions"
 
@@ -304,3 +305,32 @@ def test_lm_eval_script_runs_the_leaderboard_tasks() -> None:
         "gsm8k": 5,
     }
     assert subprocess.run(["bash", str(script)], capture_output=True).returncode == 2
+
+
+def test_a_dir_that_is_not_a_finished_run_is_named(tmp_path: Path) -> None:
+    from rpo_exp.evaluate import run_policy
+
+    with pytest.raises(ConfigError, match=rf"eval.against={tmp_path}: not a finished training run"):
+        run_policy(str(tmp_path), "eval.against")
+
+
+def test_the_win_rate_reaches_the_runs_wandb(tmp_path: Path) -> None:
+    """A run trained with wandb (offline) gets the evaluation's numbers in the summary of its
+    own wandb run (the id kept in the run dir), not in a new run."""
+    run_dir = tmp_path / "run"
+    trained = run_train("model=tiny_llama", "trainer.max_steps=1", run_dir=run_dir)
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    run_id = (run_dir / "wandb_run_id").read_text().strip()
+    args = [f"run_dir={run_dir}", "judge=local", "eval.num_samples=2", "eval.max_new_tokens=4"]
+    done = evaluate_cli(*args, cache=tmp_path / "cache")
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads((run_dir / "eval" / "win_rate.json").read_text())
+    summary = {}
+    for log in sorted(run_dir.glob(f"wandb/offline-run-*-{run_id}/run-{run_id}.wandb")):
+        for record in _records(log.read_bytes()):
+            if record.WhichOneof("record_type") == "summary":
+                for item in record.summary.update:
+                    summary[item.key or "/".join(item.nested_key)] = json.loads(item.value_json)
+    assert summary.get("eval/win_rate") == pytest.approx(result["win_rate"])
+    assert summary.get("eval/n") == result["n"]
+    assert {p.name.rsplit("-", 1)[1] for p in (run_dir / "wandb").glob("offline-run-*")} == {run_id}

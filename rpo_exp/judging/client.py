@@ -79,6 +79,8 @@ class Judge:
                 f"judge.base_url={self.base_url} refused the key in ${self.cfg.api_key_env} "
                 f"({err.status_code})"
             ) from None
+        except openai.APIStatusError as err:  # it answers, without a model list: go on
+            log.info("judge.base_url=%s: GET /models answered %s", self.base_url, err.status_code)
 
     def request(self, prompt: str) -> dict:
         """The chat request for one judge prompt (also the cache key's content)."""
