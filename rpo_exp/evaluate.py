@@ -336,6 +336,8 @@ def report(result: dict) -> str:
 @hydra.main(config_path="../conf", config_name="evaluate", version_base="1.3")
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir)
+    for noisy in ("httpx", "httpx2", "openai"):  # one INFO line per judge request otherwise
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         policy_and_dataset(cfg)  # a bad input fails before a judge server starts
         with judge_for(cfg.judge, out) as judge:
