@@ -144,7 +144,8 @@ def local_judge(server, tmp_path: Path, monkeypatch, *overrides: str) -> Judge:
 
 def test_garbage_replies_are_retried_then_invalid(server, tmp_path, monkeypatch) -> None:
     """One-token replies to a prompt that asks for no verdict: `judge.attempts` requests reach
-    the server, then the judgement is invalid, and its cached outcome is reused."""
+    the server, then the judgement is invalid; its cached outcome is reused, a corrupt cache
+    entry is not."""
     judge = local_judge(
         server,
         tmp_path,
@@ -161,6 +162,9 @@ def test_garbage_replies_are_retried_then_invalid(server, tmp_path, monkeypatch)
     assert posts(log) - before == 3 == judge.requests
     again = judge.judge("Write the word hello.")
     assert again.cached and again.verdict is None and posts(log) - before == 3
+    judge._cache_path(judge.request("Write the word hello.")).write_text("{not json")
+    rebuilt = judge.judge("Write the word hello.")  # a corrupt entry is asked again, not used
+    assert not rebuilt.cached and posts(log) - before == 6
 
 
 def test_the_same_pair_in_both_orders(server, tmp_path, monkeypatch) -> None:
