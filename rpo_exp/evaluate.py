@@ -259,12 +259,6 @@ def evaluate(cfg: DictConfig, out: Path, judge: Judge) -> dict:
     policy, dataset = policy_and_dataset(cfg)
     task = task_of(cfg, dataset)
     template = cfg.judge.prompts[task]
-    if cfg.judge.verdict == "logprobs":
-        template_text = f"{template}\n{cfg.judge.prompts.logprobs_instruction}"
-    elif cfg.judge.verdict == "text":
-        template_text = template
-    else:
-        raise ConfigError(f"judge.verdict={cfg.judge.verdict}: expected text or logprobs")
     rows = held_out(dataset, cfg.eval)
     against = run_policy(cfg.eval.against, "eval.against")[0] if cfg.eval.against else None
     ours = generations(policy, dataset, rows, cfg.eval, out)
@@ -303,7 +297,7 @@ def evaluate(cfg: DictConfig, out: Path, judge: Judge) -> dict:
             "max_tokens": cfg.judge.max_tokens,
         },
         "task": task,
-        "template_sha256": hashlib.sha256(template_text.encode()).hexdigest(),
+        "template_sha256": hashlib.sha256(judge.instructed(template).encode()).hexdigest(),
         "eval": OmegaConf.to_container(cfg.eval, resolve=True),
         "versions": versions(),
         "command": sys.argv,

@@ -49,6 +49,8 @@ class Judge:
     def __init__(self, cfg: DictConfig, base_url: str, model: str, identity: str):
         """`identity` names the judge model for the cache (a hub model name, or a local file
         with its size), `model` is what the endpoint is asked for."""
+        if cfg.verdict not in ("text", "logprobs"):
+            raise ConfigError(f"judge.verdict={cfg.verdict}: expected text or logprobs")
         self.cfg, self.base_url, self.model, self.identity = cfg, base_url, model, identity
         key = "local"
         if cfg.api_key_env:
@@ -82,14 +84,21 @@ class Judge:
         except openai.APIStatusError as err:  # it answers, without a model list: go on
             log.info("judge.base_url=%s: GET /models answered %s", self.base_url, err.status_code)
 
+    def instructed(self, text: str) -> str:
+        """`text` as the judge reads it: with `prompts.logprobs_instruction` appended for
+        `judge.verdict=logprobs` (applied to a template, it gives what record.json hashes)."""
+        if self.cfg.verdict == "logprobs":
+            return f"{text}\n{self.cfg.prompts.logprobs_instruction}"
+        return text
+
     def request(self, prompt: str) -> dict:
         """The chat request for one judge prompt (also the cache key's content)."""
         cfg = self.cfg
+        content = self.instructed(prompt)
         if cfg.verdict == "logprobs":
-            content = f"{prompt}\n{cfg.prompts.logprobs_instruction}"
             extra = {"max_tokens": 1, "logprobs": True, "top_logprobs": cfg.top_logprobs}
         else:
-            content, extra = prompt, {"max_tokens": cfg.max_tokens}
+            extra = {"max_tokens": cfg.max_tokens}
         messages = [{"role": "user", "content": content}]
         return {"model": self.model, "messages": messages, "temperature": cfg.temperature} | extra
 
