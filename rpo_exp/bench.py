@@ -28,16 +28,17 @@ import time
 from pathlib import Path
 
 import torch
+from accelerate import Accelerator
 from hydra import compose, initialize_config_dir
 
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.paths import cache_dir
 from rpo_exp.config import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
-from rpo_exp.embeddings import embed_prompts, embedder_source
-from rpo_exp.errors import ConfigError
-from rpo_exp.models import load_policy, load_tokenizer
-from rpo_exp.resources import cache_dir
-from rpo_exp.trainer import Split, Trainer
+from rpo_exp.modeling.embeddings import embed_prompts, embedder_source
+from rpo_exp.modeling.models import load_policy, load_tokenizer
+from rpo_exp.training.trainer import Split, Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS, MAX_LENGTH, REPEATS = 8, 64, 9
@@ -115,14 +116,21 @@ def ours(loss: str, examples, tokenizer):
     cfg = compose_cfg(
         f"loss={loss}", f"trainer.batch_size={PAIRS}", f"trainer.micro_batch_size={PAIRS}"
     )
-    objective, convert, shape = validate(cfg)
+    objective, convert, layout = validate(cfg)
     torch.manual_seed(0)
     model = load_policy(cfg.model, len(tokenizer)).to(DEVICE)
     items, _ = tokenize_examples(convert(examples), tokenizer, MAX_LENGTH - 1, MAX_LENGTH)
     split = Split(items)
     if objective.needs_embeddings:
         split.embeddings = embed_prompts([it.prompt_text for it in items], cfg.embedder, DEVICE)
-    trainer = Trainer(cfg.trainer, model, objective, shape, tokenizer.pad_token_id, None, 0)
+    trainer = Trainer(
+        cfg=cfg.trainer,
+        model=model,
+        objective=objective,
+        layout=layout,
+        pad_id=tokenizer.pad_token_id,
+        accelerator=Accelerator(cpu=DEVICE.type == "cpu"),
+    )
     batch = list(range(len(items)))
     split.ref = trainer.reference_table(split, trainer.sequence_keys(split, [batch]), "ref")
     params = list(model.parameters())

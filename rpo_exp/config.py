@@ -7,13 +7,12 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
-from rpo_exp.batching import Shape
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.paths import is_package_path
 from rpo_exp.data.loading import BAD_ROW_POLICIES, FORMATS
-from rpo_exp.data.shapes import Convert, plan
-from rpo_exp.errors import ConfigError
-from rpo_exp.models import DTYPES
-from rpo_exp.objective import Objective
-from rpo_exp.resources import is_package_path
+from rpo_exp.modeling.models import DTYPES
+from rpo_exp.training.layouts import BatchLayout, Convert, plan
+from rpo_exp.training.objective import Objective
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
 OPTIMIZERS = ("rmsprop", "adamw")
@@ -21,16 +20,16 @@ OPTIMIZERS = ("rmsprop", "adamw")
 
 def default_tau(fmt: str, unpaired: bool) -> float:
     """RPO's default tau, SPEC 3: 0.5 for paired contrast, 0.75 for unpaired data."""
-    shape = FORMATS[fmt].shape if fmt in FORMATS else "paired"
-    return 0.75 if unpaired or shape == "unpaired" else 0.5
+    form = FORMATS[fmt].form if fmt in FORMATS else "paired"
+    return 0.75 if unpaired or form == "unpaired" else 0.5
 
 
 OmegaConf.register_new_resolver("default_tau", default_tau, replace=True)
 
 
-def validate(cfg: DictConfig) -> tuple[Objective, Convert, Shape]:
+def validate(cfg: DictConfig) -> tuple[Objective, Convert, BatchLayout]:
     """Check the composed config; returns the loss objective it names, the conversion its
-    data needs and the batch shape (an unsupported loss/data pair fails here)."""
+    data needs and the batch layout (an unsupported loss/data pair fails here)."""
     objective = Objective.from_config(cfg.loss)
     _check_trainer(cfg.trainer)
     _check_model(cfg.model)
@@ -41,8 +40,8 @@ def validate(cfg: DictConfig) -> tuple[Objective, Convert, Shape]:
         raise ConfigError(
             f"dataset.on_bad_row={data.on_bad_row}: must be one of {', '.join(BAD_ROW_POLICIES)}"
         )
-    convert, shape = plan(cfg.loss.name, objective.kind, FORMATS[data.format].shape, data)
-    return objective, convert, shape
+    convert, layout = plan(cfg.loss.name, objective.kind, FORMATS[data.format].form, data)
+    return objective, convert, layout
 
 
 def _check_trainer(t: DictConfig) -> None:

@@ -27,11 +27,11 @@ from omegaconf import OmegaConf
 
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
-from rpo_exp.evaluate import evaluate, judge_for, run_policy
-from rpo_exp.logprobs import score_sequences
-from rpo_exp.models import load_policy, load_tokenizer
+from rpo_exp.evaluation.pipeline import evaluate, judge_for, run_policy
+from rpo_exp.modeling.logprobs import score_sequences
+from rpo_exp.modeling.models import load_policy, load_tokenizer
 from rpo_exp.report import find_run_dirs, run_notebook
-from rpo_exp.trainer import eval_subset
+from rpo_exp.training.trainer import eval_subset
 
 ROOT = Path(__file__).resolve().parents[1]
 BETA = 0.1

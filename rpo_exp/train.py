@@ -22,15 +22,15 @@ from accelerate import Accelerator
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from rpo_exp.checkpoint import Checkpoints
+from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.config import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_cached
-from rpo_exp.embeddings import embed_prompts
-from rpo_exp.errors import ConfigError, DataError
-from rpo_exp.models import load_policy, load_tokenizer, model_identity
-from rpo_exp.tracking import Tracker
-from rpo_exp.trainer import Split, Trainer
+from rpo_exp.modeling.embeddings import embed_prompts
+from rpo_exp.modeling.models import load_policy, load_tokenizer, model_identity
+from rpo_exp.training.checkpoint import Checkpoints
+from rpo_exp.training.tracking import Tracker
+from rpo_exp.training.trainer import Split, Trainer
 
 log = logging.getLogger("rpo_exp")
 REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
@@ -39,7 +39,7 @@ REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
 def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
     """Train one run into `run_dir`; returns the summary also written to `summary.json`."""
     started = time.time()
-    objective, convert, shape = validate(cfg)
+    objective, convert, layout = validate(cfg)
     torch.manual_seed(cfg.seed)
     loaded = {split: load_split(cfg.dataset, split) for split in ("train", "test")}
     tokenizer = load_tokenizer(cfg.model)
@@ -77,18 +77,17 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
         if tracker and not resume:
             skipped = sum(d.skipped for d in loaded.values())
             tracker.log({"step": 0, "data/skipped_rows": skipped})
-        identity = model_identity(cfg.model, model, cfg.seed)
         trainer = Trainer(
-            cfg.trainer,
-            model,
-            objective,
-            shape,
-            tokenizer.pad_token_id,
-            tracker,
-            cfg.seed,
-            identity,
-            accelerator,
-            checkpoints,
+            cfg=cfg.trainer,
+            model=model,
+            objective=objective,
+            layout=layout,
+            pad_id=tokenizer.pad_token_id,
+            accelerator=accelerator,
+            seed=cfg.seed,
+            tracker=tracker,
+            reference_identity=model_identity(cfg.model, model, cfg.seed),
+            checkpoints=checkpoints,
         )
         before, after = trainer.fit(splits["train"], splits["test"], resume)
     finally:

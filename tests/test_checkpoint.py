@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from safetensors.torch import load_file
 
-from rpo_exp.checkpoint import Checkpoints
 from rpo_exp.config import validate
+from rpo_exp.training.checkpoint import Checkpoints
 from tests.helpers import ROOT, TINY, compose_cfg, run_train
 
 STEPS = 6
@@ -96,7 +96,7 @@ def test_corrupt_last_checkpoint_falls_back_to_the_one_before(tmp_path: Path) ->
     ],
 )
 def test_checkpoint_options_are_validated(override: str, message: str) -> None:
-    from rpo_exp.errors import ConfigError
+    from rpo_exp.common.errors import ConfigError
 
     with pytest.raises(ConfigError, match=message):
         validate(compose_cfg(*TINY, override))

@@ -112,7 +112,7 @@ def test_bad_override_fails_before_weights_load(tmp_path: Path, case: str) -> No
     overrides, message = BAD[case]
     overrides = [o.format(bad=bad_rows_file(tmp_path)) for o in overrides]
     if case in ("hub dataset offline", "hub model offline"):
-        from rpo_exp.resources import hub_reachable
+        from rpo_exp.common.paths import hub_reachable
 
         if hub_reachable():
             pytest.skip("the Hugging Face Hub is reachable here: offline behaviour not testable")

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.data.capybara import parse_capybara
 from rpo_exp.data.hh import parse_hh
 from rpo_exp.data.loading import FORMATS, load_split
 from rpo_exp.data.records import Example
 from rpo_exp.data.tldr import parse_tldr
-from rpo_exp.data.tokenization import collate, render_prompt, tokenize_examples
+from rpo_exp.data.tokenization import render_prompt, tokenize_examples
 from rpo_exp.data.ultrafeedback import parse_ultrafeedback, parse_ultrafeedback_armorm
-from rpo_exp.errors import ConfigError, DataError
+from rpo_exp.modeling.packing import collate
 from tests.helpers import compose_cfg
 
 SAMPLES = {
@@ -181,7 +182,7 @@ def test_local_file_split_and_missing_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("sample", list(SAMPLES))
 def test_shipped_samples_parse_in_their_raw_schema(sample: str) -> None:
     cfg = compose_cfg(f"dataset={sample}").dataset
-    assert FORMATS[cfg.format].shape == SAMPLES[sample]
+    assert FORMATS[cfg.format].form == SAMPLES[sample]
     train, test = load_split(cfg, "train"), load_split(cfg, "test")
     assert len(train.examples) >= 200 and len(test.examples) >= 50
     assert train.skipped == test.skipped == 0

@@ -12,12 +12,13 @@ import sys
 import pytest
 import torch
 import torch.multiprocessing as mp
+from accelerate import Accelerator
 
 from rpo_exp.config import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
-from rpo_exp.models import load_policy, load_tokenizer
-from rpo_exp.trainer import Split, Trainer
+from rpo_exp.modeling.models import load_policy, load_tokenizer
+from rpo_exp.training.trainer import Split, Trainer
 from tests.helpers import ROOT, TINY, compose_cfg
 
 WORLD = 2
@@ -39,7 +40,7 @@ def backward(case: str, accelerator=None, batch: list[int] | None = None):
     from a tiny LLaMA moved away from its reference."""
     overrides, micro = CASES[case]
     cfg = compose_cfg(*TINY, *overrides, f"trainer.micro_batch_size={micro}")
-    objective, convert, shape = validate(cfg)
+    objective, convert, layout = validate(cfg)
     tokenizer = load_tokenizer(cfg.model)
     examples = convert(load_split(cfg.dataset, "train").examples[:32])
     items, _ = tokenize_examples(examples, tokenizer, 24, 48)  # short: 2 ranks on 2 cores
@@ -49,9 +50,15 @@ def backward(case: str, accelerator=None, batch: list[int] | None = None):
     model = load_policy(cfg.model, vocab_size=len(tokenizer))
     identity = "tiny" if accelerator else None  # ranks share a fresh reference cache
     trainer = Trainer(
-        cfg.trainer, model, objective, shape, tokenizer.pad_token_id, None, 0, identity, accelerator
+        cfg=cfg.trainer,
+        model=model,
+        objective=objective,
+        layout=layout,
+        pad_id=tokenizer.pad_token_id,
+        accelerator=accelerator or Accelerator(cpu=True),
+        reference_identity=identity,
     )
-    batch = batch or shape.order(items, cfg.trainer, seed=0)[0]
+    batch = batch or layout.order(items, cfg.trainer, seed=0)[0]
     split.ref = trainer.reference_table(split, trainer.sequence_keys(split, [batch]), "ref")
     noise = torch.Generator().manual_seed(2)
     with torch.no_grad():  # move away from the reference so the loss has a real gradient

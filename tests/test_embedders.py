@@ -24,7 +24,7 @@ def cache(tmp_path: Path, monkeypatch) -> Path:
     reason="sre-embedding-model is not installed (opt-in: `make install-sre-minilm`)",
 )
 def test_sre_minilm_resolves_and_embeds(cache: Path) -> None:
-    from rpo_exp.embeddings import embed_prompts, embedder_source
+    from rpo_exp.modeling.embeddings import embed_prompts, embedder_source
 
     cfg = compose_cfg("embedder=sre_minilm").embedder
     source = Path(embedder_source(cfg))
@@ -38,8 +38,8 @@ def test_sre_minilm_resolves_and_embeds(cache: Path) -> None:
 
 
 def test_sre_minilm_missing_package_names_it(monkeypatch, cache: Path) -> None:
-    from rpo_exp import resources
-    from rpo_exp.embeddings import embedder_source
+    from rpo_exp.common import paths as resources
+    from rpo_exp.modeling.embeddings import embedder_source
 
     real = importlib.util.find_spec
     monkeypatch.setattr(

@@ -17,12 +17,12 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
-from rpo_exp.errors import ConfigError
-from rpo_exp.evaluate import Row, judge_pairs
-from rpo_exp.judging.client import Judge, render
-from rpo_exp.judging.server import gguf_file, local_server
-from rpo_exp.judging.verdict import Verdict, parse_logprobs, parse_text
-from rpo_exp.winrate import win_rate
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.evaluation.judging.client import Judge, render
+from rpo_exp.evaluation.judging.server import gguf_file, local_server
+from rpo_exp.evaluation.judging.verdict import Verdict, parse_logprobs, parse_text
+from rpo_exp.evaluation.pipeline import Row, judge_pairs
+from rpo_exp.evaluation.winrate import win_rate
 from tests.helpers import CONF, ROOT, TINY, run_train
 from tests.test_tracking import _records
 
@@ -114,7 +114,7 @@ def test_a_missing_api_key_names_the_variable(monkeypatch) -> None:
 
 @pytest.fixture
 def free_url() -> str:
-    from rpo_exp.judging.server import free_port
+    from rpo_exp.evaluation.judging.server import free_port
 
     return f"http://127.0.0.1:{free_port()}/v1"
 
@@ -312,7 +312,7 @@ def test_lm_eval_script_runs_the_leaderboard_tasks() -> None:
 
 
 def test_a_dir_that_is_not_a_finished_run_is_named(tmp_path: Path) -> None:
-    from rpo_exp.evaluate import run_policy
+    from rpo_exp.evaluation.pipeline import run_policy
 
     with pytest.raises(ConfigError, match=rf"eval.against={tmp_path}: not a finished training run"):
         run_policy(str(tmp_path), "eval.against")

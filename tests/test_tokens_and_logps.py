@@ -5,9 +5,10 @@ from __future__ import annotations
 import torch
 
 from rpo_exp.data.records import Example
-from rpo_exp.data.tokenization import collate, tokenize_examples
-from rpo_exp.logprobs import sequence_logps
-from rpo_exp.models import load_policy
+from rpo_exp.data.tokenization import tokenize_examples
+from rpo_exp.modeling.logprobs import sequence_logps
+from rpo_exp.modeling.models import load_policy
+from rpo_exp.modeling.packing import collate
 from tests.helpers import TINY, compose_cfg
 
 

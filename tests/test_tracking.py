@@ -84,7 +84,7 @@ def _records(data: bytes) -> list:
 
 
 def test_offline_run_outside_hydra_carries_experiment_group_and_tags(tmp_path: Path) -> None:
-    from rpo_exp.tracking import Tracker
+    from rpo_exp.training.tracking import Tracker
 
     overrides = ["experiment=beta_ablation", "model=tiny_llama", "loss=kto", "logger=wandb"]
     cfg = compose_cfg(*overrides, "logger.tags=[first_try]")
@@ -106,7 +106,7 @@ def test_offline_run_outside_hydra_carries_experiment_group_and_tags(tmp_path: P
 
 
 def test_explicit_group_wins_and_no_experiment_means_no_experiment_tag(tmp_path: Path) -> None:
-    from rpo_exp.tracking import Tracker
+    from rpo_exp.training.tracking import Tracker
 
     cfg = compose_cfg("model=tiny_llama", "logger=wandb", "logger.group=mine")
     tracker = Tracker(tmp_path, cfg, "rpo")

@@ -6,28 +6,36 @@ import json
 
 import pytest
 import torch
+from accelerate import Accelerator
 
-from rpo_exp.batching import shuffled_batches
+from rpo_exp.common.errors import ConfigError
 from rpo_exp.config import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
-from rpo_exp.errors import ConfigError
-from rpo_exp.models import load_policy
-from rpo_exp.trainer import Split, Trainer
+from rpo_exp.modeling.models import load_policy
+from rpo_exp.training.layouts import shuffled_batches
+from rpo_exp.training.trainer import Split, Trainer
 from tests.helpers import TINY, compose_cfg
 
 
 def grads_after_backward(cfg, tokenizer, micro: int):
     torch.manual_seed(0)
     model = load_policy(cfg.model, vocab_size=len(tokenizer))
-    objective, convert, shape = validate(cfg)
+    objective, convert, layout = validate(cfg)
     examples = convert(load_split(cfg.dataset, "train").examples[:8])
     items, _ = tokenize_examples(examples, tokenizer, 64, 128)
     emb = torch.randn(len(items), 16, generator=torch.Generator().manual_seed(1))
     split = Split(items, embeddings=emb)
     trainer_cfg = cfg.trainer.copy()
     trainer_cfg.micro_batch_size = micro
-    trainer = Trainer(trainer_cfg, model, objective, shape, tokenizer.pad_token_id, None, 0)
+    trainer = Trainer(
+        cfg=trainer_cfg,
+        model=model,
+        objective=objective,
+        layout=layout,
+        pad_id=tokenizer.pad_token_id,
+        accelerator=Accelerator(cpu=True),
+    )
     indices = list(range(len(items)))
     split.ref = trainer.logps_table(split, trainer.sequence_keys(split, [indices]), "ref")
     with torch.no_grad():  # move away from the reference so the loss has a real gradient

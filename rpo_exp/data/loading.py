@@ -20,13 +20,13 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
+from rpo_exp.common.errors import ConfigError, DataError
+from rpo_exp.common.paths import hub_reachable
 from rpo_exp.data.capybara import parse_capybara
 from rpo_exp.data.hh import parse_hh
 from rpo_exp.data.records import BadRow, Example
 from rpo_exp.data.tldr import parse_tldr
 from rpo_exp.data.ultrafeedback import parse_ultrafeedback, parse_ultrafeedback_armorm
-from rpo_exp.errors import ConfigError, DataError
-from rpo_exp.resources import hub_reachable
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Format:
     parse: Callable[[dict], Example]
-    shape: str  # paired | unpaired | grouped
+    form: str  # paired | unpaired | grouped
 
 
 FORMATS = {

@@ -27,8 +27,8 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from rpo_exp.errors import ConfigError
-from rpo_exp.resources import cache_dir, hub_reachable, is_package_path, package_path
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.paths import cache_dir, hub_reachable, is_package_path, package_path
 
 log = logging.getLogger(__name__)
 

@@ -23,9 +23,9 @@ import openai
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
-from rpo_exp.errors import ConfigError
-from rpo_exp.judging.verdict import Verdict, parse_logprobs, parse_text
-from rpo_exp.resources import cache_dir
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.paths import cache_dir
+from rpo_exp.evaluation.judging.verdict import Verdict, parse_logprobs, parse_text
 
 log = logging.getLogger(__name__)
 CACHE_VERSION = 1

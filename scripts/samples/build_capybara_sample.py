@@ -28,9 +28,9 @@ every cluster.
 
 Regenerate (deterministic, `random.Random(0)`, standard library only):
 
-    python rpo_exp/data/samples/build_capybara_sample.py
+    python scripts/samples/build_capybara_sample.py
 
-This rewrites `capybara_sample/train.jsonl` and `capybara_sample/test.jsonl` next to this script.
+This rewrites `capybara_sample/train.jsonl` and `capybara_sample/test.jsonl` in `rpo_exp/data/samples/`.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-OUT_DIR = Path(__file__).parent / "capybara_sample"
+OUT_DIR = Path(__file__).resolve().parents[2] / "rpo_exp" / "data" / "samples" / "capybara_sample"
 TEST_SHARE = 0.22
 BOTH_LABELS_SHARE = 0.15  # share of base questions that get both a good and a bad completion
 TRUE_SHARE = 0.55  # share of rows labelled desirable

@@ -17,8 +17,7 @@ from collections.abc import Callable, Sequence
 import torch
 from filelock import FileLock
 
-from rpo_exp.distributed import Ranks
-from rpo_exp.resources import cache_dir
+from rpo_exp.common.paths import cache_dir
 
 log = logging.getLogger(__name__)
 FORMAT = 1
@@ -68,32 +67,24 @@ class ValueStore:
         job asking for the same keys waits and then reads instead of computing."""
         with self.lock:
             table = self._read()
-            added = _missing_rows(table, keys, compute)
+            added = missing_rows(table, keys, compute)
             if added:
                 table |= added
                 self._write(table)
         return torch.stack([table[k] for k in keys]), len(added)
 
-    def get_or_compute_together(
-        self, keys: Sequence[str], compute: Callable[[list[int]], torch.Tensor], ranks: Ranks
-    ) -> tuple[torch.Tensor, int]:
-        """`get_or_compute` for the processes of one multi-process run, whose `compute` is a
-        collective (no rank may wait on the lock): the main process reads the store and tells
-        every rank what it holds, all compute the missing rows, the main process stores them."""
-        table = None
-        if ranks.is_main:
-            with self.lock:
-                table = self._read()
-        table = ranks.broadcast(table)
-        added = _missing_rows(table, keys, compute)
-        if added and ranks.is_main:
-            with self.lock:  # merged with what other jobs wrote meanwhile
-                self._write(self._read() | added)
-        table |= added
-        return torch.stack([table[k] for k in keys]), len(added)
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        """Every row the store holds now (read under the lock)."""
+        with self.lock:
+            return self._read()
+
+    def add(self, rows: dict[str, torch.Tensor]) -> None:
+        """Store `rows`, merged with what other jobs wrote meanwhile."""
+        with self.lock:
+            self._write(self._read() | rows)
 
 
-def _missing_rows(
+def missing_rows(
     table: dict[str, torch.Tensor],
     keys: Sequence[str],
     compute: Callable[[list[int]], torch.Tensor],

@@ -26,9 +26,9 @@ so train and test share no post and test covers every subreddit.
 
 Regenerate (deterministic, `random.Random(0)`, standard library only):
 
-    python rpo_exp/data/samples/build_tldr_sample.py
+    python scripts/samples/build_tldr_sample.py
 
-This rewrites `tldr_sample/train.jsonl` and `tldr_sample/test.jsonl` next to this script.
+This rewrites `tldr_sample/train.jsonl` and `tldr_sample/test.jsonl` in `rpo_exp/data/samples/`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-OUT_DIR = Path(__file__).parent / "tldr_sample"
+OUT_DIR = Path(__file__).resolve().parents[2] / "rpo_exp" / "data" / "samples" / "tldr_sample"
 N_TEST_PER_SUBREDDIT = 3
 POLICIES = ("sup2", "ppo_xl", "pretrain_12b", "ref")
 

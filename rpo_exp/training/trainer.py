@@ -18,21 +18,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from accelerate import Accelerator
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 from transformers import PreTrainedModel, get_scheduler
 
-from rpo_exp.batching import SeqKey, SeqLogps, Shape
-from rpo_exp.cache import ValueStore, digest
-from rpo_exp.checkpoint import Checkpoints
-from rpo_exp.data.tokenization import Item, collate
-from rpo_exp.distributed import Ranks
-from rpo_exp.errors import ConfigError
-from rpo_exp.logprobs import SequenceScorer
+from rpo_exp.common.cache import ValueStore, digest, missing_rows
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.data.tokenization import Item
 from rpo_exp.losses import LossOutput
 from rpo_exp.losses.group import first_best
-from rpo_exp.objective import Objective
-from rpo_exp.tracking import Tracker
+from rpo_exp.modeling.logprobs import SequenceScorer
+from rpo_exp.modeling.packing import collate
+from rpo_exp.training.checkpoint import Checkpoints
+from rpo_exp.training.distributed import Ranks
+from rpo_exp.training.layouts import BatchLayout, SeqKey, SeqLogps
+from rpo_exp.training.objective import Objective
+from rpo_exp.training.tracking import Tracker
 
 log = logging.getLogger(__name__)
 OPTIMIZERS = {"rmsprop": torch.optim.RMSprop, "adamw": torch.optim.AdamW}
@@ -65,32 +67,33 @@ def eval_subset(n: int, cfg: DictConfig) -> list[int]:
     return sorted(perm[: cfg.eval_max_examples].tolist())
 
 
-def eval_batches(split: Split, cfg: DictConfig, shape: Shape) -> list[list[int]]:
+def eval_batches(split: Split, cfg: DictConfig, layout: BatchLayout) -> list[list[int]]:
     """The `eval_subset` of the test items in batches of about `trainer.batch_size`."""
-    return shape.eval_order(split.items, eval_subset(len(split.items), cfg), cfg.batch_size)
+    return layout.eval_order(split.items, eval_subset(len(split.items), cfg), cfg.batch_size)
 
 
 class Trainer:
     def __init__(
         self,
+        *,
         cfg: DictConfig,
         model: PreTrainedModel,
         objective: Objective,
-        shape: Shape,
+        layout: BatchLayout,
         pad_id: int,
-        tracker: Tracker | None,
-        seed: int,
+        accelerator: Accelerator,
+        seed: int = 0,
+        tracker: Tracker | None = None,
         reference_identity: str | None = None,
-        accelerator=None,
         checkpoints: Checkpoints | None = None,
     ):
-        """`reference_identity` names the initial policy (`models.model_identity`): reference
-        log-probs are then shared through `$RPO_EXP_CACHE/reference` by every run and sweep job
-        of the same model; None computes them for this run only. `accelerator` (an
-        `accelerate.Accelerator`) wraps the model for multi-process training; None runs it as is.
-        `checkpoints` (which needs `accelerator`) saves every `trainer.checkpoint_every` steps.
-        """
-        self.cfg, self.model, self.objective, self.shape = cfg, model, objective, shape
+        """`cfg` is the `trainer` group. `accelerator` wraps the model (`Accelerator(cpu=True)`
+        for a plain CPU process; DDP or FSDP under `accelerate launch`). `reference_identity`
+        names the initial policy (`models.model_identity`): reference log-probs are then shared
+        through `$RPO_EXP_CACHE/reference` by every run and sweep job of the same model; None
+        computes them for this run only. `checkpoints` saves every `trainer.checkpoint_every`
+        steps."""
+        self.cfg, self.model, self.objective, self.layout = cfg, model, objective, layout
         self.pad_id, self.tracker, self.seed = pad_id, tracker, seed
         self.reference_identity = reference_identity
         self.accelerator, self.checkpoints = accelerator, checkpoints
@@ -103,10 +106,9 @@ class Trainer:
         scorer = SequenceScorer(model)
         params = [p for p in scorer.parameters() if p.requires_grad]
         optimizer = OPTIMIZERS[cfg.optimizer](params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-        if accelerator is not None:  # together: FSDP2 shards the model and its optimizer state
-            scorer, optimizer = accelerator.prepare(scorer, optimizer)
-        self.scorer, self.optimizer = scorer, optimizer
-        self.device = accelerator.device if accelerator else next(model.parameters()).device
+        # together: FSDP2 shards the model and its optimizer state
+        self.scorer, self.optimizer = accelerator.prepare(scorer, optimizer)
+        self.device = accelerator.device
 
     # -- log-probs --------------------------------------------------------------------------
     def forward(self, split: Split, keys: list[SeqKey]) -> torch.Tensor:
@@ -151,14 +153,19 @@ class Trainer:
         hashes = [digest(split.sequence(k)) for k in unique]
         if self.ranks.world == 1:
             values, computed = store.get_or_compute(hashes, compute)
-        else:  # every rank takes part in computing (no rank may wait on the file lock)
-            values, computed = store.get_or_compute_together(hashes, compute, self.ranks)
+        else:  # computing is a collective: no rank may wait on the file lock
+            table = self.ranks.broadcast(store.snapshot() if self.ranks.is_main else None)
+            added = missing_rows(table, hashes, compute)
+            if added and self.ranks.is_main:
+                store.add(added)
+            table |= added
+            values, computed = torch.stack([table[h] for h in hashes]), len(added)
         log.info("%s: %d computed, %d from the cache", desc, computed, len(unique) - computed)
         return dict(zip(unique, values.tolist(), strict=True))
 
     def sequence_keys(self, split: Split, batches: list[list[int]]) -> list[SeqKey]:
         """Every sequence (graded and frozen) that `batches` use."""
-        return [k for b in batches for keys in self.shape.keys(split.items, b) for k in keys]
+        return [k for b in batches for keys in self.layout.keys(split.items, b) for k in keys]
 
     def seq_logps(self, split: Split, keys: list[SeqKey], policy: torch.Tensor) -> SeqLogps:
         ref = None
@@ -172,8 +179,8 @@ class Trainer:
     ) -> tuple[LossOutput, dict[str, float]]:
         """The objective on one batch, from the policy log-probs of its graded sequences (and
         of its frozen ones, which enter without gradient)."""
-        graded_keys, frozen_keys = self.shape.keys(split.items, batch)
-        tensors = self.shape.tensors(
+        graded_keys, frozen_keys = self.layout.keys(split.items, batch)
+        tensors = self.layout.tensors(
             split.items,
             batch,
             self.seq_logps(split, graded_keys, graded),
@@ -181,7 +188,7 @@ class Trainer:
         )
         if self.objective.needs_embeddings:
             emb = split.embeddings.to(graded.device)
-            tensors |= self.shape.prompt_embeddings(split.items, batch, emb)
+            tensors |= self.layout.prompt_embeddings(split.items, batch, emb)
         out = self.objective(tensors)
         return out, batch_metrics(out, tensors)
 
@@ -202,7 +209,7 @@ class Trainer:
         ranks = self.ranks
         if not self.objective.gather and ranks.world > 1:
             batch, ranks = batch[ranks.rank :: ranks.world], Ranks()
-        graded_keys, frozen_keys = self.shape.keys(split.items, batch)
+        graded_keys, frozen_keys = self.layout.keys(split.items, batch)
         frozen = None
         if frozen_keys:  # sequences whose log-probs enter the loss without gradient (KTO's z0)
             with torch.no_grad():
@@ -232,7 +239,7 @@ class Trainer:
 
     def no_sync(self, last: bool):
         """Skip the wrapper's gradient reduction on all but the last micro-batch."""
-        if self.accelerator is None or last:
+        if last:
             return contextlib.nullcontext()
         return self.accelerator.no_sync(self.scorer)
 
@@ -246,7 +253,7 @@ class Trainer:
         table = table or self.logps_table(split, keys, f"eval step {step}")
         totals, count = defaultdict(float), 0
         for batch in batches:
-            graded_keys, frozen_keys = self.shape.keys(split.items, batch)
+            graded_keys, frozen_keys = self.layout.keys(split.items, batch)
             graded = torch.tensor([table[k] for k in graded_keys])
             frozen = torch.tensor([table[k] for k in frozen_keys]) if frozen_keys else None
             for key, value in self.loss(split, batch, graded, frozen)[1].items():
@@ -258,9 +265,7 @@ class Trainer:
 
     def clip_grad_norm(self, params: list[torch.Tensor], clip: float) -> torch.Tensor:
         """Total gradient norm (clipped to `clip`); FSDP needs the wrapper's own clipping."""
-        if self.accelerator is not None:
-            return self.accelerator.clip_grad_norm_(params, clip)
-        return torch.nn.utils.clip_grad_norm_(params, clip)
+        return self.accelerator.clip_grad_norm_(params, clip)
 
     def log(self, step: int, metrics: dict[str, float]) -> None:
         if self.tracker is not None:
@@ -272,8 +277,8 @@ class Trainer:
         """Train for trainer.max_steps (or trainer.epochs); returns eval metrics before/after.
         `resume`: a checkpoint and its progress (`Checkpoints.latest`) to continue from."""
         cfg = self.cfg
-        order = self.shape.order(train.items, cfg, self.seed)
-        tests = eval_batches(test, cfg, self.shape)
+        order = self.layout.order(train.items, cfg, self.seed)
+        tests = eval_batches(test, cfg, self.layout)
         initial = None
         if self.objective.needs_reference:
             keys = self.sequence_keys(train, order)
@@ -318,7 +323,7 @@ class Trainer:
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
             seconds = time.perf_counter() - start
-            graded, frozen = self.shape.keys(train.items, batch)
+            graded, frozen = self.layout.keys(train.items, batch)
             tokens = sum(sum(map(len, train.sequence(k))) for k in graded + frozen)
             metrics |= {
                 "grad_norm": float(grad_norm),

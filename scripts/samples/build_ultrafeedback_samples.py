@@ -33,10 +33,10 @@ splits share no prompt and test covers every cluster; both samples use the same 
 
 Regenerate (deterministic, `random.Random(0)`, standard library only):
 
-    python rpo_exp/data/samples/build_ultrafeedback_samples.py
+    python scripts/samples/build_ultrafeedback_samples.py
 
 This rewrites `ultrafeedback_sample/{train,test}.jsonl` and
-`ultrafeedback_armorm_sample/{train,test}.jsonl` next to this script.
+`ultrafeedback_armorm_sample/{train,test}.jsonl` in `rpo_exp/data/samples/`.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[2] / "rpo_exp" / "data" / "samples"
 UF_DIR = HERE / "ultrafeedback_sample"
 ARMORM_DIR = HERE / "ultrafeedback_armorm_sample"
 SEED = 0

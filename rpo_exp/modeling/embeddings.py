@@ -13,9 +13,9 @@ import torch
 from filelock import FileLock
 from omegaconf import DictConfig
 
-from rpo_exp.cache import ValueStore, digest
-from rpo_exp.errors import ConfigError
-from rpo_exp.resources import cache_dir, hub_reachable, is_package_path, package_path
+from rpo_exp.common.cache import ValueStore, digest
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.paths import cache_dir, hub_reachable, is_package_path, package_path
 
 log = logging.getLogger(__name__)
 

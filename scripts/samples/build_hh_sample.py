@@ -25,9 +25,9 @@ test, so the two splits share no prompt and test covers every topic.
 
 Regenerate (deterministic, `random.Random(0)`, standard library only):
 
-    python rpo_exp/data/samples/build_hh_sample.py
+    python scripts/samples/build_hh_sample.py
 
-This rewrites `hh_sample/train.jsonl` and `hh_sample/test.jsonl` next to this script.
+This rewrites `hh_sample/train.jsonl` and `hh_sample/test.jsonl` in `rpo_exp/data/samples/`.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-OUT_DIR = Path(__file__).parent / "hh_sample"
+OUT_DIR = Path(__file__).resolve().parents[2] / "rpo_exp" / "data" / "samples" / "hh_sample"
 SEED = 0
 N_TEST_PER_TOPIC = 3
 MULTI_TURN_RATE = 0.3

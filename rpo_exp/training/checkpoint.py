@@ -16,7 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
-from rpo_exp.distributed import Ranks
+from rpo_exp.training.distributed import Ranks
 
 log = logging.getLogger(__name__)
 PREFIX = "step-"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from omegaconf import DictConfig
 
-from rpo_exp.errors import ConfigError
-from rpo_exp.resources import is_package_path, package_path
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.paths import is_package_path, package_path
 
 
 def gguf_file(model: str) -> Path:

@@ -1,25 +1,43 @@
-"""Batch shapes: which sequences a batch of items needs, and how their log-probs become the
-loss inputs of SPEC 4.
+"""Batch layouts: which sequences a batch of items needs, how their log-probs become a loss's
+inputs, and which layout a (loss, data form) combination trains with (`docs/method.md`,
+"Data forms and batch layouts").
 
 A sequence is named by a key `(prompt item, response item, slot)`, so reference log-probs can be
 computed once per key before training, including sequences that pair a prompt with another
 item's response (KTO's KL pairs). Items are paired (2 responses: chosen, rejected), unpaired
 (1 response with a desirable/undesirable label) or grouped (K scored responses).
+
+`plan` picks the layout and the data conversion; an unsupported combination fails before any
+weights load, saying what would work:
+
+| loss kind \\ data | paired             | unpaired          | grouped                     |
+|------------------|--------------------|-------------------|-----------------------------|
+| pairwise (dpo..) | pairs              | error             | pairs by dataset.pairing    |
+| sft              | chosen             | desirable items   | best of dataset.pairing     |
+| contrast (rpo..) | pairs (M = N), or  | M x N             | pairs by dataset.pairing    |
+|                  | M x N if unpaired  |                   |                             |
+| kto              | items from pairs   | items             | items from pairs            |
+| group (swepo..)  | error              | error             | groups                      |
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from omegaconf import DictConfig
 from torch import Tensor
 
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.data.conversions import PAIRINGS, to_pairs, to_unpaired
+from rpo_exp.data.records import Example
 from rpo_exp.data.tokenization import Item
-from rpo_exp.errors import ConfigError
 
 SeqKey = tuple[int, int, int]
+Convert = Callable[[list[Example]], list[Example]]
+GROUPED_DATASETS = "dataset=ultrafeedback_sample / ultrafeedback_armorm_sample (or their hub twins)"
 
 
 @dataclass
@@ -56,7 +74,7 @@ def chunks(indices: list[int], size: int) -> list[list[int]]:
     return out
 
 
-class Shape:
+class BatchLayout:
     """How a loss consumes items: the step order, the sequences of a batch (`keys`: graded ones
     carry gradient, frozen ones enter without), and the loss inputs made of their log-probs."""
 
@@ -78,7 +96,7 @@ class Shape:
         return {}
 
 
-class Paired(Shape):
+class Paired(BatchLayout):
     """(prompt, chosen, rejected) items: M = N = batch (DPO, IPO, SimPO, RPO paired);
     `with_rejected=False` (SFT) scores slot 0 only."""
 
@@ -175,7 +193,7 @@ def _permuted(indices: list[int], seed: int) -> list[int]:
     return [indices[i] for i in perm]
 
 
-class KTO(Shape):
+class KTO(BatchLayout):
     """Labelled single-response items (KTO, SPEC 1); the KL pairs are x_i with the completion of
     the next item (cyclic) whose prompt differs, so no prompt meets its own completion."""
 
@@ -211,7 +229,7 @@ class KTO(Shape):
         }
 
 
-class Grouped(Shape):
+class Grouped(BatchLayout):
     """K scored responses per prompt (SWEPO, InfoNCA, DPO over groups); `trainer.batch_size`
     counts prompts."""
 
@@ -228,3 +246,43 @@ class Grouped(Shape):
                 [i for i in batch for _ in items[i].response_ids], device=device
             ),
         }
+
+
+def plan(loss_name: str, kind: str, form: str, cfg: DictConfig) -> tuple[Convert, BatchLayout]:
+    """(conversion of the loaded Examples, batch layout) for this loss on this data."""
+    if cfg.pairing not in PAIRINGS:
+        raise ConfigError(f"dataset.pairing={cfg.pairing}: must be one of {', '.join(PAIRINGS)}")
+    pairs = (lambda ex: to_pairs(ex, cfg.pairing)) if form == "grouped" else _same
+    if kind == "group":
+        if form != "grouped":
+            raise ConfigError(
+                f"loss={loss_name} needs grouped data (several scored responses per prompt): "
+                f"{GROUPED_DATASETS}; dataset={cfg.name} is {form}"
+            )
+        return _same, Grouped()
+    if kind == "kto":
+        return (lambda ex: to_unpaired(pairs(ex))) if form != "unpaired" else _same, KTO()
+    if kind == "sft":
+        if form == "unpaired":
+            return (lambda ex: [e for e in ex if e.desirable]), Paired(with_rejected=False)
+        return pairs, Paired(with_rejected=False)
+    if kind == "contrast":
+        if form == "unpaired":
+            return _same, UnpairedContrast()
+        if cfg.unpaired:
+            return (lambda ex: to_unpaired(pairs(ex))), UnpairedContrast()
+        return pairs, Paired()
+    if form == "unpaired":
+        raise ConfigError(
+            f"loss={loss_name} needs chosen/rejected pairs of one prompt; dataset={cfg.name} is "
+            "unpaired (single labelled completions): use loss=kto or loss=rpo"
+        )
+    return pairs, Paired()
+
+
+def _same(examples: list[Example]) -> list[Example]:
+    return examples
+
+
+def _same(examples: list[Example]) -> list[Example]:
+    return examples

@@ -16,8 +16,7 @@ from omegaconf import DictConfig
 from torch import Tensor
 
 from rpo_exp import losses
-from rpo_exp.data.shapes import loss_kind
-from rpo_exp.errors import ConfigError
+from rpo_exp.common.errors import ConfigError
 from rpo_exp.losses import LossOutput, contrast_weights
 from rpo_exp.losses.contrast import check_contrast_args
 
@@ -89,7 +88,7 @@ class Objective:
 
     @property
     def kind(self) -> str:
-        """pairwise | sft | contrast | kto | group: decides the batch shape (data.shapes)."""
+        """pairwise | sft | contrast | kto | group: decides the batch layout (`layouts.plan`)."""
         return loss_kind(self.tensors)
 
     @property
@@ -114,6 +113,18 @@ class Objective:
                 ).to(tensors["policy_chosen_logps"].device)
             }
         return self.fn(**{name: tensors[name] for name in self.tensors}, **self.kwargs)
+
+
+def loss_kind(tensors: tuple[str, ...]) -> str:
+    if "group_ids" in tensors:
+        return "group"
+    if "desirable" in tensors:
+        return "kto"
+    if "weights" in tensors:
+        return "contrast"
+    if "policy_rejected_logps" not in tensors:
+        return "sft"
+    return "pairwise"
 
 
 def _key_of(message: str) -> str:

@@ -5,20 +5,7 @@ from __future__ import annotations
 import torch
 from transformers import PreTrainedModel
 
-from rpo_exp.data.tokenization import SequenceBatch, collate
-
-
-def packed_attention_mask(segment: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-    """Additive [rows, 1, width, width] mask of a packed batch (`SequenceBatch`): a token sees
-    earlier tokens of the prompt and of its own segment; padding sees only itself (no row of
-    the softmax is empty, so nothing becomes NaN)."""
-    width = segment.shape[1]
-    causal = torch.ones(width, width, dtype=torch.bool, device=segment.device).tril()
-    query, key = segment[:, :, None], segment[:, None, :]
-    allowed = causal & (key != -1) & (query != -1) & ((key == 0) | (key == query))
-    allowed |= torch.eye(width, dtype=torch.bool, device=segment.device)
-    mask = torch.zeros(allowed.shape, dtype=dtype, device=segment.device)
-    return mask.masked_fill_(~allowed, torch.finfo(dtype).min)[:, None]
+from rpo_exp.modeling.packing import SequenceBatch, collate, packed_attention_mask
 
 
 def sequence_logps(

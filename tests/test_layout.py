@@ -1,0 +1,61 @@
+"""The package's rooms import downward only, and the package holds code, not sample text."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "rpo_exp"
+# Lowest first; a module may import from its own floor or below, never above.
+FLOORS = {
+    "common": 0,
+    "losses": 0,
+    "data": 1,
+    "modeling": 2,
+    "training": 3,
+    "config": 4,
+    "evaluation": 5,
+    "train": 6,
+    "evaluate": 6,
+    "bench": 7,
+    "report": 7,
+    "study": 7,
+}
+
+
+def room(module: str) -> str:
+    """`rpo_exp.training.trainer` -> `training`; `rpo_exp.train` -> `train`."""
+    return module.split(".")[1]
+
+
+def imports(path: Path) -> list[str]:
+    """Every `rpo_exp.*` module that `path` imports, at any depth of the file."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module == "rpo_exp":
+            found += [f"rpo_exp.{a.name}" for a in node.names if a.name != "__version__"]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rpo_exp."):
+            found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("rpo_exp.")]
+    return found
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_go_down_only(path: Path) -> None:
+    module = "rpo_exp." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+    here = room(module)
+    assert here in FLOORS, f"{module}: a room not in FLOORS (add it at its floor)"
+    upward = [m for m in imports(path) if FLOORS[room(m)] > FLOORS[here]]
+    assert not upward, f"{module} (floor {FLOORS[here]}) imports from above: {upward}"
+
+
+def test_no_sample_text_in_the_package() -> None:
+    big = [p for p in PACKAGE.rglob("*.py") if len(p.read_text().splitlines()) > 800]
+    assert not big, f"modules over 800 lines (sample text belongs in scripts/samples/): {big}"
+    assert list((PACKAGE / "data" / "samples").rglob("*.jsonl")), "the shipped samples are gone"
