@@ -108,7 +108,7 @@ TABLES = {
         ("model.name", "loss.name", "loss.variant", "loss.p"),
         {(m, *row) for m in ("mistral_7b", "llama3_8b") for row in SWEPO},
     ),
-    # not a paper table: `make study`'s CPU sweep (issue 7), one budget for every method
+    # not a paper table: `make study`'s CPU sweep (README, "A CPU mini-study"), one budget each
     "study": Table(
         {"model.name": "smollm2_135m", "dataset.name": "hh_sample", "embedder.name": "minilm"}
         | {"trainer.batch_size": 8, "trainer.max_steps": 16},

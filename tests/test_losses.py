@@ -81,7 +81,7 @@ def test_rpo_embedding_matches_closed_form(scale: float, shape: tuple[int, int])
 
 
 def test_rpo_matches_paper_listing() -> None:
-    """SPEC 3's transcription of the paper's Listing 1 (paired, embedding weights)."""
+    """The RPO paper's Listing 1 (App. G), transcribed (paired, embedding weights)."""
     g = torch.Generator().manual_seed(3)
     pc, pr, rc, rr = (-(torch.rand(8, generator=g) * 50) for _ in range(4))
     emb = torch.randn(8, 32, generator=g)

@@ -1,5 +1,5 @@
 """IPO, SimPO, SimPO+RPO, KTO and the group losses (SWEPO, InfoNCA, DPO over groups) against
-closed forms written independently here in NumPy / plain Python from SPEC 1-4."""
+closed forms written independently here in NumPy / plain Python from docs/method.md."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def np_kto(pol, ref, desirable, pkl, rkl, beta, lam_d, lam_u):
 
 
 def np_swepo(pol, ref, scores, ids, beta, alpha, p, variant):
-    """SPEC 2: returns (loss, skipped groups)."""
+    """SWEPO (docs/method.md, "SWEPO and group losses"): returns (loss, skipped groups)."""
     losses, skipped = [], 0
     for idx in np_groups(ids):
         s_k = scores[idx]
@@ -676,7 +676,7 @@ def _big_bf16(n: int, seed: int) -> torch.Tensor:
 
 def _finite_loss_and_grads(loss: torch.Tensor, leaves: tuple[torch.Tensor, ...]) -> None:
     assert loss.dim() == 0 and torch.isfinite(loss)
-    assert loss.dtype in (torch.float32, torch.float64)  # SPEC 4: computed in fp32 or wider
+    assert loss.dtype in (torch.float32, torch.float64)  # computed in fp32 or wider
     grads = torch.autograd.grad(loss, leaves, allow_unused=True)
     for g in grads:
         assert g is None or torch.isfinite(g.float()).all()

@@ -49,5 +49,5 @@ def test_loss_on_dataset_shape(tmp_path: Path, loss: str, shape: str) -> None:
         assert "kto/z0" in steps[0]
     if loss in ("rpo", "simpo_rpo"):
         assert "rpo/weight_entropy" in steps[0]
-        if shape != "unpaired":  # SPEC 3 defines it for paired contrast
+        if shape != "unpaired":  # defined for paired contrast (docs/method.md, "Metrics")
             assert "rpo/effective_beta" in steps[0]

@@ -1,4 +1,5 @@
-"""Preference-optimization losses: pure functions of tensors (SPEC 4), no trainer state.
+"""Preference-optimization losses: pure functions of tensors, no trainer state (the formulas:
+`docs/method.md`).
 
 Families: `pairwise` (SFT, DPO, IPO, SimPO), `contrast` (RPO, SimPO+RPO and the contrast
 weightings), `unpaired` (KTO), `group` (SWEPO, InfoNCA, DPO over groups). `dpo_all_pairs`,

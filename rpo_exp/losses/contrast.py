@@ -1,4 +1,5 @@
-"""RPO, SPEC 3 (paper Eq. 10-14): every chosen response contrasted with every rejected one."""
+"""RPO (RPO paper Eq. 9-14; docs/method.md, "RPO contrast matrix"): every chosen response
+contrasted with every rejected one."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def contrast_weights(
     alpha: float = 0.8,
     scale: str = "row",
 ) -> Tensor:
-    """The M x N weight matrix w_ij of SPEC 3.
+    """The M x N weight matrix w_ij (docs/method.md, "Weighting strategies").
 
     embedding (Eq. 10-11): w_ij = softmax_j(-(1 - cos(e(x_i), e(x'_j))) / tau);
     uniform: 1/N; diagonal (Eq. 13, paired): alpha on the diagonal, (1-alpha)/(M-1) elsewhere;
@@ -96,7 +97,7 @@ def rpo_loss(
     *,
     beta: float = 0.1,
 ) -> LossOutput:
-    """RPO contrast loss, SPEC 3 / paper Eq. 14: -(1/MN) sum_ij logsig(beta * w_ij * L_ij),
+    """RPO contrast loss, RPO paper Eq. 14: -(1/MN) sum_ij logsig(beta * w_ij * L_ij),
     L_ij = delta(y_w,i) - delta(y_l,j).
 
     Metrics: `rpo/weight_entropy` and, for a square (paired) matrix, `rpo/effective_beta`.
@@ -132,7 +133,7 @@ def simpo_rpo_loss(
     beta: float = 2.0,
     gamma_beta_ratio: float = 0.5,
 ) -> LossOutput:
-    """SimPO+RPO, SPEC 3 / RPO paper App. B: -(1/MN) sum_ij logsig(beta w_ij L_ij - gamma w_ij),
+    """SimPO+RPO, RPO paper App. B: -(1/MN) sum_ij logsig(beta w_ij L_ij - gamma w_ij),
     L_ij = logp(y_w,i)/|y_w,i| - logp(y_l,j)/|y_l,j|, gamma = beta * gamma_beta_ratio
     (identity weights: the diagonal logits are exactly SimPO's)."""
     m = check_1d_same_length(policy_chosen_logps=policy_chosen_logps, chosen_lengths=chosen_lengths)
@@ -163,7 +164,8 @@ def _check_weights(weights: Tensor, m: int, n: int) -> None:
 
 def _weight_metrics(w: Tensor, beta: float) -> dict[str, Tensor]:
     """`rpo/weight_entropy`: mean entropy of the row-normalised weights; `rpo/effective_beta`
-    (square, i.e. paired, matrices): beta * mean_i w_ii, SPEC 3."""
+    (square, i.e. paired, matrices): beta * mean_i w_ii (docs/method.md, "Weighting
+    strategies")."""
     w = w.detach()
     rows = w / w.sum(dim=1, keepdim=True).clamp_min(torch.finfo(w.dtype).tiny)
     metrics = {"rpo/weight_entropy": -torch.special.xlogy(rows, rows).sum(dim=1).mean()}

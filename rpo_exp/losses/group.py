@@ -1,4 +1,5 @@
-"""Group losses over K scored responses per prompt, SPEC 2: SWEPO, InfoNCA and DPO over groups.
+"""Group losses over K scored responses per prompt: SWEPO, InfoNCA and DPO over groups
+(docs/method.md, "SWEPO and group losses").
 
 Inputs are flat per-response tensors; `group_ids` (integers) names each response's prompt.
 A group whose scores are all equal carries no preference: it is skipped and counted, never NaN.
@@ -94,7 +95,7 @@ def swepo_loss(
     p: float = 1.0,
     variant: str = "dynamic",
 ) -> LossOutput:
-    """SWEPO, SPEC 2: per prompt -logsumexp_{k in P} z_k + logsumexp_k z_k, with
+    """SWEPO (SWEPO paper Eq. 1-17): per prompt -logsumexp_{k in P} z_k + logsumexp_k z_k, with
     z_k = beta delta(y_k) + alpha |D_k|^p, D_k = S_k - mean S (0^0 = 1). P = {D_k > 0}
     (`dynamic`) or the first argmax (`one_vs_k`). Metric `swepo/skipped_groups`."""
     dtype = _check_group_inputs(policy_logps, ref_logps, scores, group_ids, beta)
@@ -135,7 +136,7 @@ def infonca_loss(
     beta: float = 0.1,
     reward_temperature: float = 1.0,
 ) -> LossOutput:
-    """InfoNCA, SPEC 2 (NCA paper Eq. 7): per prompt -sum_k q_k log softmax_k(s),
+    """InfoNCA (NCA paper Eq. 7; SWEPO paper Eq. 23-24): per prompt -sum_k q_k log softmax_k(s),
     q = softmax(S / reward_temperature), s_k = beta delta(y_k). Metric `infonca/skipped_groups`."""
     dtype = _check_group_inputs(policy_logps, ref_logps, scores, group_ids, beta)
     check_positive("reward_temperature", reward_temperature)
@@ -194,8 +195,8 @@ def dpo_all_pairs_loss(
     beta: float = 0.1,
     label_smoothing: float = 0.0,
 ) -> LossOutput:
-    """DPO over every (better, worse) pair of a prompt's responses, SPEC 2 (strictly higher
-    score wins); mean over all pairs of the batch."""
+    """DPO over every (better, worse) pair of a prompt's responses (SWEPO paper App. E;
+    strictly higher score wins); mean over all pairs of the batch."""
     return _dpo_over_pairs(policy_logps, ref_logps, scores, group_ids, beta, label_smoothing, False)
 
 
@@ -208,5 +209,6 @@ def dpo_top_vs_rest_loss(
     beta: float = 0.1,
     label_smoothing: float = 0.0,
 ) -> LossOutput:
-    """DPO over (best, each strictly worse response) of every prompt, SPEC 2; mean over pairs."""
+    """DPO over (best, each strictly worse response) of every prompt (SWEPO paper App. E); mean
+    over pairs."""
     return _dpo_over_pairs(policy_logps, ref_logps, scores, group_ids, beta, label_smoothing, True)

@@ -11,7 +11,8 @@ from torch import Tensor
 @dataclass
 class LossOutput:
     """`.loss` is 0-dim; rewards are per item (detached) where the loss defines them;
-    `.metrics` holds the loss's own diagnostics under their SPEC 6 names."""
+    `.metrics` holds the loss's own diagnostics under their logged names (docs/method.md,
+    "Metrics")."""
 
     loss: Tensor
     chosen_rewards: Tensor | None = None

@@ -1,4 +1,5 @@
-"""Pairwise baselines, SPEC 1: SFT, DPO (cDPO with label smoothing), IPO, SimPO."""
+"""Pairwise baselines (docs/method.md, "Pairwise baselines"): SFT, DPO (cDPO with label
+smoothing), IPO, SimPO."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from rpo_exp.losses.output import (
 
 
 def sft_loss(policy_chosen_logps: Tensor, chosen_lengths: Tensor) -> LossOutput:
-    """SFT, SPEC 1: -sum_i logp(y_w,i) / sum_i |y_w,i| (token average over the batch)."""
+    """SFT: -sum_i logp(y_w,i) / sum_i |y_w,i| (token average over the batch; docs/method.md,
+    "Pairwise baselines")."""
     check_1d_same_length(policy_chosen_logps=policy_chosen_logps, chosen_lengths=chosen_lengths)
     dtype = compute_dtype(policy_chosen_logps)
     check_lengths(chosen_lengths=chosen_lengths)
@@ -32,7 +34,7 @@ def dpo_loss(
     beta: float = 0.1,
     label_smoothing: float = 0.0,
 ) -> LossOutput:
-    """DPO, SPEC 1 (DPO paper Eq. 7): -(1-eps) logsig(beta h) - eps logsig(-beta h),
+    """DPO (DPO paper Eq. 7; RPO paper Eq. 3): -(1-eps) logsig(beta h) - eps logsig(-beta h),
     h = delta(y_w) - delta(y_l); eps > 0 is conservative DPO (cDPO)."""
     check_1d_same_length(
         policy_chosen_logps=policy_chosen_logps,
@@ -66,7 +68,7 @@ def ipo_loss(
     rejected_lengths: Tensor,
     length_normalize: bool = True,
 ) -> LossOutput:
-    """IPO, SPEC 1 (IPO paper Eq. 17): (h_n - 1/(2 beta))^2 with
+    """IPO (IPO paper Eq. 17; RPO paper Eq. 5): (h_n - 1/(2 beta))^2 with
     h_n = delta(y_w)/|y_w| - delta(y_l)/|y_l|; length_normalize=False: the sum form h."""
     check_1d_same_length(
         policy_chosen_logps=policy_chosen_logps,
@@ -101,7 +103,7 @@ def simpo_loss(
     beta: float = 2.0,
     gamma_beta_ratio: float = 0.5,
 ) -> LossOutput:
-    """SimPO, SPEC 1 (SimPO paper Eq. 6): -logsig(beta (logp(y_w)/|y_w| - logp(y_l)/|y_l|) - gamma),
+    """SimPO (SimPO paper Eq. 6): -logsig(beta (logp(y_w)/|y_w| - logp(y_l)/|y_l|) - gamma),
     gamma = beta * gamma_beta_ratio; no reference model. Rewards beta * logp(y)/|y|."""
     check_1d_same_length(
         policy_chosen_logps=policy_chosen_logps,

@@ -1,4 +1,5 @@
-"""Unpaired baseline, SPEC 1: KTO (desirable / undesirable items, reference point z0)."""
+"""Unpaired baseline (docs/method.md, "Pairwise baselines"): KTO (desirable / undesirable
+items, reference point z0)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ def kto_loss(
     desirable_weight: float = 1.0,
     undesirable_weight: float = 1.0,
 ) -> LossOutput:
-    """KTO, SPEC 1 (KTO paper Eq. 8): desirable lambda_D (1 - sigma(beta (delta(y) - z0))),
-    undesirable lambda_U (1 - sigma(beta (z0 - delta(y)))), z0 = max(0, mean delta(y'|x)) over the
-    mismatched (KL) pairs, detached. Metric `kto/z0`. Under multi-GPU training the caller
-    averages the KL pairs across ranks before calling (SPEC 1)."""
+    """KTO (KTO paper Eq. 8; RPO paper Eq. 6-8): desirable lambda_D (1 - sigma(beta (delta(y) -
+    z0))), undesirable lambda_U (1 - sigma(beta (z0 - delta(y)))), z0 = max(0, mean delta(y'|x))
+    over the mismatched (KL) pairs, detached. Metric `kto/z0`. Under multi-GPU training the
+    caller averages the KL pairs across ranks before calling (docs/method.md, "Multi-process
+    training")."""
     check_1d_same_length(policy_logps=policy_logps, ref_logps=ref_logps, desirable=desirable)
     n_kl = check_1d_same_length(policy_kl_logps=policy_kl_logps, ref_kl_logps=ref_kl_logps)
     if desirable.dtype != torch.bool:
