@@ -40,9 +40,33 @@ class Judgement:
     cached: bool = False
 
 
+def boundary(*texts: str) -> str:
+    """A token that none of `texts` contains, drawn from their content (so the same texts give
+    the same token, and a rerun the same cached request): a response cannot know the token of
+    the prompt it lands in, since the token depends on its own text and the other response's."""
+    seed = json.dumps(texts).encode()
+    for draw in range(1000):
+        token = hashlib.sha256(seed + b"#%d" % draw).hexdigest()[:16]
+        if not any(token in text for text in texts):
+            return token
+    raise ValueError("no boundary token fits these texts")  # 1000 hex tokens all in them: never
+
+
+def delimited(text: str, n: int, token: str) -> str:
+    """Response `n`'s text between an opening and a closing line marked with `token`, which the
+    text does not contain: whatever the text says ("END OF RESPONSE 1", "Response 2: ..."), it
+    cannot close its own block nor open the other one."""
+    return f"[BEGIN {n} {token}]\n{text}\n[END {n} {token}]"
+
+
 def render(template: str, query: str, first: str, second: str) -> str:
-    """A judge prompt: the template with the query and the two responses in shown order."""
-    return template.format(query=query, response_1=first, response_2=second)
+    """A judge prompt: the template (the papers' wording, verbatim) with the query and the two
+    responses in shown order, each response delimited by a boundary token that neither response
+    nor the query contains (`delimited`), so a response cannot fake the end of its block."""
+    token = boundary(query, first, second)
+    return template.format(
+        query=query, response_1=delimited(first, 1, token), response_2=delimited(second, 2, token)
+    )
 
 
 class Judge:
