@@ -1,18 +1,23 @@
 """`make bench`: step time and memory, measured side by side in one run (not timed tests).
 
 Same model (SmolLM2-135M), same 8 HH pairs of at most 64 tokens, RMSprop, reference log-probs
-precomputed for every contender:
-- dpo_vs_trl:  rpo_exp DPO step / TRL `DPOTrainer` step (precompute_ref_log_probs=True);
+precomputed for every contender (rpo_exp DPO and RPO: median of REPEATS rounds timed in
+alternation with the bare step, which, twice as slow and far from its target, runs in every
+BARE_EVERY-th round; TRL: its own loop, median of its steps after a warm-up one):
 - dpo_vs_bare: rpo_exp DPO step / a bare policy forward + backward + optimizer step on the same
   tokens (full-vocabulary fp32 log-softmax, as most trainers score);
 - rpo_vs_dpo:  RPO step (embedding weights, M = N = batch) / DPO step;
+- dpo_vs_trl:  rpo_exp DPO step / TRL `DPOTrainer` step (precompute_ref_log_probs=True);
 - peak_rss_mib: RPO and DPO runs at batch 64 (tiny_llama; median of alternating runs), and the
   default `make train` run, each in its own process;
 - sweep_*: a 9-job sweep (tau 0.25/0.5/0.75 x the 3 embedders minilm, mpnet, sre_minilm;
   fewer jobs, printed, where one is not installed) with tiny_llama, sharing one fresh
   `$RPO_EXP_CACHE`, vs the same jobs cold (an empty cache each): reference log-probs and prompt
   embeddings computed, counted from each job's log, and total seconds.
-Runs on a CUDA GPU when there is one. Figures are printed and written to `bench/results.json`.
+Runs on a CUDA GPU when there is one. Each figure is printed on its own line (flushed) as soon
+as it is measured, and `bench/results.json` is rewritten after each, with the device, the load
+average, each finished phase's seconds and `complete` (false until the last figure), so that a
+run cut short still reports what it measured. Some 12-15 minutes on a quiet 2-core CPU (est.).
 """
 
 from __future__ import annotations
@@ -41,7 +46,11 @@ from rpo_exp.modeling.models import load_policy, load_tokenizer
 from rpo_exp.training.trainer import Split, Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
-PAIRS, MAX_LENGTH, REPEATS = 8, 64, 9
+PAIRS, MAX_LENGTH = 8, 64
+# Interleaved rounds: rpo_exp DPO and RPO are timed in every one (with 5, RPO/DPO came out 0.96
+# and 1.04 in two clean runs: too noisy for its 1.02 target), the bare step in rounds 0, 2, .., 8.
+REPEATS, BARE_EVERY = 9, 2
+TRL_STEPS = 6  # TRL's own loop: a warm-up step, then the median of 5
 RSS_REPEATS = 3
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 SWEEP_TAUS = (0.25, 0.5, 0.75)
@@ -82,14 +91,20 @@ def compose_cfg(*overrides: str):
         return compose(config_name="config", overrides=[*OVERRIDES, *overrides])
 
 
-def interleaved_medians(steps: dict, repeats: int = REPEATS) -> dict[str, float]:
+def interleaved_medians(
+    steps: dict, repeats: int = REPEATS, every: dict[str, int] | None = None
+) -> dict[str, float]:
     """Median seconds of each step function, timed in alternation (round robin after one
-    warm-up each) so that drift in the machine's speed hits every contender alike."""
+    warm-up each) so that drift in the machine's speed hits every contender alike; a contender
+    named in `every` runs only in rounds 0, every, 2 * every, .. (spread over the whole phase)."""
+    every = every or {}
     for step in steps.values():
         step()
     times = {name: [] for name in steps}
-    for _ in range(repeats):
+    for round_ in range(repeats):
         for name, step in steps.items():
+            if round_ % every.get(name, 1):
+                continue
             sync()
             start = time.perf_counter()
             step()
@@ -211,7 +226,7 @@ def trl_dpo(examples, tokenizer) -> float:
             precompute_ref_log_probs=True,
             optim="rmsprop",
             learning_rate=1e-7,
-            max_steps=REPEATS + 1,
+            max_steps=TRL_STEPS,
             report_to=[],
             save_strategy="no",
             logging_strategy="no",
@@ -326,7 +341,7 @@ def job_counts(log: str) -> dict[str, int]:
     }
 
 
-def sweep(tmp: Path) -> dict:
+def sweep(tmp: Path, progress=print) -> dict:
     """The tau x embedder sweep sharing one fresh cache vs the same jobs cold, one process per
     job on both sides (so the difference is what the cache shares); each sweep job runs next to
     its cold twin, so that drift in the machine's speed hits both sides alike."""
@@ -347,6 +362,10 @@ def sweep(tmp: Path) -> dict:
                 cache=cache,
             )
             runs[side].append((embedder, job_counts(log), seconds))
+        progress(
+            f"  sweep job {i + 1}/{len(jobs)} ({embedder}, tau {tau}): shared cache "
+            f"{runs['sweep'][-1][2]:.1f} s, cold {runs['cold'][-1][2]:.1f} s"
+        )
 
     def total(side: str, key: str, embedder: str | None = None) -> int:
         return sum(c[key] for e, c, _ in runs[side] if embedder in (None, e))
@@ -380,20 +399,80 @@ def sweep(tmp: Path) -> dict:
     }
 
 
-def step_figures(seconds: dict[str, float]) -> dict:
-    """Figures 1-3: the step times and their ratios."""
-    return {
-        "pairs": PAIRS,
-        "max_length": MAX_LENGTH,
-        "step_seconds": seconds,
-        "dpo_vs_trl": seconds["dpo"] / seconds["trl_dpo"],
-        "dpo_vs_bare": seconds["dpo"] / seconds["bare"],
-        "rpo_vs_dpo": seconds["rpo"] / seconds["dpo"],
-    }
+OUT = ROOT / "bench" / "results.json"
+
+
+def merged(into: dict, new: dict) -> dict:
+    """`into` with `new` merged in, nested dicts key by key."""
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merged(into[key], value)
+        else:
+            into[key] = value
+    return into
+
+
+class Results:
+    """The figures so far: `add` prints a figure's line (flushed) as soon as it is measured and
+    rewrites `out` (None: print only), with the device and the 1-minute load average at start
+    and at the latest figure (this bench counts ~1-2: higher means shared cores, slower steps)."""
+
+    def __init__(self, out: Path | None, **head):
+        self.out = out
+        start = os.getloadavg()[0]
+        self.data = {"device": device_name(), "load_average": {"start": start, "end": start}}
+        self.data |= {"complete": False, "phase_seconds": {}} | head
+        self.phase_start = time.perf_counter()
+        print(f"\n== make bench ({self.data['device']}, {PAIRS} pairs x <= {MAX_LENGTH} tokens) ==")
+        self.line(f"load average (1 min) at start {start:.1f}")
+
+    def line(self, text: str) -> None:
+        print(text, flush=True)
+
+    def add(self, text: str, **figures) -> None:
+        merged(self.data, figures)
+        self.data["load_average"]["end"] = os.getloadavg()[0]
+        self.line(text)
+        if self.out is not None:
+            self.out.parent.mkdir(exist_ok=True)
+            tmp = self.out.with_suffix(".json.tmp")
+            tmp.write_text(json.dumps(self.data, indent=2) + "\n")
+            os.replace(tmp, self.out)
+
+    def phase(self, name: str) -> None:
+        """Close the phase that began at the previous one (or at the start)."""
+        now = time.perf_counter()
+        seconds, self.phase_start = now - self.phase_start, now
+        load = os.getloadavg()[0]
+        self.add(
+            f"-- phase {name}: {seconds:.0f} s (load average {load:.1f})",
+            phase_seconds={name: round(seconds, 1)},
+        )
+
+
+def step_lines(results: Results, seconds: dict[str, float], counts: dict[str, int]) -> None:
+    """Figures 1-3 as they come: step seconds, then each ratio whose two steps are measured."""
+    for name, value in seconds.items():
+        results.add(
+            f"step seconds  {name:8s} {value:7.2f}   (median of {counts[name]})",
+            step_seconds={name: value},
+            step_repeats={name: counts[name]},
+        )
+    measured = results.data["step_seconds"]
+    for key, (num, den), target in (
+        ("dpo_vs_bare", ("dpo", "bare"), 1.10),
+        ("rpo_vs_dpo", ("rpo", "dpo"), 1.02),
+        ("dpo_vs_trl", ("dpo", "trl_dpo"), 0.6),
+    ):
+        if key not in results.data and num in measured and den in measured:
+            ratio = measured[num] / measured[den]
+            results.add(f"{key:12s} {ratio:5.2f}   (target <= {target})", **{key: ratio})
 
 
 def main() -> None:
-    load_start = os.getloadavg()
+    results = Results(
+        None if STEPS_ONLY else OUT, model="SmolLM2-135M", pairs=PAIRS, max_length=MAX_LENGTH
+    )
     tokenizer = load_tokenizer(compose_cfg().model)
     examples = short_pairs(tokenizer)
     steps = {
@@ -401,85 +480,76 @@ def main() -> None:
         "dpo": ours("dpo", examples, tokenizer),
         "rpo": ours("rpo", examples, tokenizer),
     }
-    seconds = interleaved_medians(steps) | {"trl_dpo": trl_dpo(examples, tokenizer)}
+    results.phase("setup")
+    every = {"bare": BARE_EVERY}
+    seconds = interleaved_medians(steps, REPEATS, every)
+    counts = {name: len(range(0, REPEATS, every.get(name, 1))) for name in steps}
     del steps
+    step_lines(results, seconds, counts)
+    results.phase("steps")
+    step_lines(results, {"trl_dpo": trl_dpo(examples, tokenizer)}, {"trl_dpo": TRL_STEPS - 1})
+    results.phase("trl")
     if STEPS_ONLY:
-        figures = {"torch": torch.__version__, "overrides": OVERRIDES} | step_figures(seconds)
-        print(json.dumps({"device": device_name(), **figures}, indent=2))
+        figures = {"torch": torch.__version__, "overrides": OVERRIDES} | results.data
+        figures.pop("complete")
+        print(json.dumps(figures, indent=2))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        rss_runs = batch64_rss(Path(tmp))
+        runs = batch64_rss(Path(tmp))
+        rss = {loss: statistics.median(values) for loss, values in runs.items()}
+        results.add(
+            f"peak RSS MiB, batch 64, median of {len(runs['dpo'])}: dpo {rss['dpo']:.0f}, "
+            f"rpo {rss['rpo']:.0f} (rpo - dpo = {rss['rpo'] - rss['dpo']:.1f}; runs: "
+            + ", ".join(f"{loss} {' '.join(f'{v:.0f}' for v in vs)}" for loss, vs in runs.items())
+            + ")",
+            peak_rss_mib={
+                "batch64_tiny_llama": rss,
+                "batch64_tiny_llama_runs": runs,
+                "rpo_minus_dpo": rss["rpo"] - rss["dpo"],
+            },
+        )
+        results.phase("rss")
         default = default_train(Path(tmp))
-        swept = sweep(Path(tmp))
-    rss = {loss: statistics.median(values) for loss, values in rss_runs.items()}
-    results = {
-        "device": device_name(),
-        # 1-minute load average (this bench counts ~1-2): higher means shared cores, slower steps
-        "load_average": {"start": load_start[0], "end": os.getloadavg()[0]},
-        "model": "SmolLM2-135M",
-        **step_figures(seconds),
-        "peak_rss_mib": {
-            "batch64_tiny_llama": rss,
-            "batch64_tiny_llama_runs": rss_runs,
-            "rpo_minus_dpo": rss["rpo"] - rss["dpo"],
-            "default_train": default["peak_rss_mib"],
-        },
-        "default_train_seconds": default["wall_seconds"],
-        "sweep": {k: swept[k] for k in ("jobs", "taus", "embedders", "skipped_embedders")}
-        | {k: swept[k] for k in ("steps", "seconds", "job_seconds")},
-        "sweep_ref_computations": swept["ref"],
-        "sweep_embed_computations": swept["embed"],
-        "sweep_speedup": swept["speedup"],
-    }
-    out = ROOT / "bench" / "results.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    report(results)
-    print(f"written to {out}")
+        results.add(
+            f"peak RSS MiB, default `make train` (fresh cache): {default['peak_rss_mib']:.0f} "
+            f"({default['wall_seconds']:.0f} s)",
+            peak_rss_mib={"default_train": default["peak_rss_mib"]},
+            default_train_seconds=default["wall_seconds"],
+        )
+        results.phase("default_train")
+        sweep_lines(results, sweep(Path(tmp), results.line))
+    results.phase("sweep")
+    results.add(f"complete; written to {OUT}", complete=True)
 
 
-def report(results: dict) -> None:
-    """Print every figure of `results`."""
-    seconds, rss = results["step_seconds"], results["peak_rss_mib"]
-    print(f"\n== make bench ({results['device']}, {PAIRS} pairs x <= {MAX_LENGTH} tokens) ==")
-    load = results["load_average"]
-    print(f"load average (1 min) at start {load['start']:.1f}, at end {load['end']:.1f}")
-    for name, value in seconds.items():
-        print(f"step seconds  {name:8s} {value:7.2f}")
-    for key, target in (("dpo_vs_trl", 0.6), ("dpo_vs_bare", 1.10), ("rpo_vs_dpo", 1.02)):
-        print(f"{key:12s} {results[key]:5.2f}   (target <= {target})")
-    b64, runs = rss["batch64_tiny_llama"], rss["batch64_tiny_llama_runs"]
-    print(
-        f"peak RSS MiB, batch 64, median of {len(runs['dpo'])}: dpo {b64['dpo']:.0f}, "
-        f"rpo {b64['rpo']:.0f} (rpo - dpo = {rss['rpo_minus_dpo']:.1f}; runs: "
-        + ", ".join(f"{loss} {' '.join(f'{v:.0f}' for v in vs)}" for loss, vs in runs.items())
-        + ")"
-    )
-    print(
-        f"peak RSS MiB, default `make train` (fresh cache): {rss['default_train']:.0f} "
-        f"({results['default_train_seconds']:.0f} s)"
-    )
-    sw, ref = results["sweep"], results["sweep_ref_computations"]
-    print(
+def sweep_lines(results: Results, swept: dict) -> None:
+    """The sweep's figures, a line each."""
+    sw = {k: swept[k] for k in ("jobs", "taus", "embedders", "skipped_embedders")}
+    sw |= {k: swept[k] for k in ("steps", "seconds", "job_seconds")}
+    results.add(
         f"sweep: {sw['jobs']} jobs = tau {sw['taus']} x embedders {sw['embedders']}, "
         f"tiny_llama, {sw['steps']} steps each"
+        + "".join(f"; skipped embedder {n}: {why}" for n, why in sw["skipped_embedders"].items()),
+        sweep=sw,
     )
-    for name, why in sw["skipped_embedders"].items():
-        print(f"  skipped embedder {name}: {why}")
-    print(
+    ref = swept["ref"]
+    results.add(
         f"  reference log-probs computed: sweep {ref['sweep']}, one job's worth "
-        f"{ref['one_job']}, {sw['jobs']} cold runs {ref['cold']}"
+        f"{ref['one_job']}, {sw['jobs']} cold runs {ref['cold']}",
+        sweep_ref_computations=ref,
     )
-    for name, n in results["sweep_embed_computations"].items():
-        print(
+    for name, n in swept["embed"].items():
+        results.add(
             f"  prompt embeddings computed by {name}: sweep {n['sweep']}, one job's worth "
             f"{n['one_job']}, cold {n['cold']}; embedder loaded {n['sweep_loads']}x in the "
-            f"sweep, {n['cold_loads']}x cold"
+            f"sweep, {n['cold_loads']}x cold",
+            sweep_embed_computations={name: n},
         )
     cold, warm = sw["seconds"]["cold"], sw["seconds"]["sweep"]
-    print(
+    results.add(
         f"  total seconds: sweep {warm:.0f}, {sw['jobs']} cold runs {cold:.0f} "
-        f"(speedup {results['sweep_speedup']:.2f}x)"
+        f"(speedup {swept['speedup']:.2f}x)",
+        sweep_speedup=swept["speedup"],
     )
 
 
