@@ -125,6 +125,18 @@ BAD_ROWS = {
         "at least 2 responses",
     ),
     "non-bool label": ("capybara", {"prompt": "q", "completion": "a", "label": "yes"}, "'label'"),
+    "completion ends with a user turn": (
+        "capybara",
+        {
+            "prompt": "q",
+            "completion": [
+                {"role": "assistant", "content": "a"},
+                {"role": "user", "content": "and?"},
+            ],
+            "label": True,
+        },
+        "'completion' must end with an assistant message",
+    ),
 }
 GOOD_ROWS = {
     "hh": HH_OK,

@@ -15,6 +15,11 @@ def parse_capybara(row: dict) -> Example:
     prompt = messages(row["prompt"], "prompt")
     completion = row.get("completion")
     if isinstance(completion, list) and completion and isinstance(completion[-1], dict):
+        role = completion[-1].get("role")
+        if role != "assistant":  # the response trained on is the assistant's last message
+            raise BadRow(
+                f"'completion' must end with an assistant message, its last is a {role!r} turn"
+            )
         completion = completion[-1].get("content")  # chat form: the assistant's message
     completion = text({"completion": completion} if "completion" in row else {}, "completion")
     label = row.get("label")

@@ -51,34 +51,53 @@ SAMPLES_DIR = Path(__file__).parent / "samples"
 @dataclass
 class Loaded:
     examples: list[Example]
-    skipped: int  # malformed rows skipped under dataset.on_bad_row=skip
+    skipped: int  # malformed rows skipped under dataset.on_bad_row=skip (+ dropped groups)
+    source: str = ""  # the file (or hub dataset) the examples came from, for messages
 
 
 def read_rows(path: Path) -> Iterable[tuple[str, object]]:
-    """(location, row) for each record of a JSONL, JSON (list of objects) or Parquet file."""
+    """(location, row) for each record of a JSONL, JSON (list of objects) or Parquet file.
+    A JSONL line that is not UTF-8 or not JSON comes as a `BadRow` row, which `parse_rows`
+    turns into an error naming file:line or a counted skip, like any malformed row."""
     if path.suffix == ".parquet":
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        for i, row in enumerate(pq.read_table(path).to_pylist()):
+        try:
+            rows = pq.read_table(path).to_pylist()
+        except (pa.ArrowException, OSError) as err:
+            raise DataError(
+                f"{path}: not a readable Parquet file ({err}); give a valid .parquet file, "
+                "or a .jsonl/.json file in the raw schema"
+            ) from None
+        for i, row in enumerate(rows):
             yield f"{path} row {i + 1}", row
         return
     if path.suffix == ".json":
         try:
-            rows = json.loads(path.read_text())
+            rows = json.loads(path.read_bytes().decode("utf-8-sig"))
+        except UnicodeDecodeError as err:
+            raise DataError(f"{path}: not valid UTF-8 ({err})") from None
         except json.JSONDecodeError as err:
             raise DataError(f"{path}: not valid JSON ({err})") from None
         if not isinstance(rows, list):
             raise DataError(f"{path}: a .json dataset must be a list of objects")
         yield from ((f"{path} record {i + 1}", row) for i, row in enumerate(rows))
         return
-    with path.open() as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
+    with path.open("rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            if not raw.strip():
                 continue
             try:
-                yield f"{path}:{lineno}", json.loads(line)
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                yield f"{path}:{lineno}", BadRow(f"not valid UTF-8 ({err})")
+                continue
+            try:
+                row = json.loads(line)
             except json.JSONDecodeError as err:
-                raise DataError(f"{path}:{lineno}: not valid JSON ({err})") from None
+                row = BadRow(f"not valid JSON ({err})")
+            yield f"{path}:{lineno}", row
 
 
 def parse_rows(rows: Iterable[tuple[str, object]], cfg: DictConfig, source: str) -> Loaded:
@@ -87,6 +106,8 @@ def parse_rows(rows: Iterable[tuple[str, object]], cfg: DictConfig, source: str)
     examples, skipped = [], Counter()
     for where, row in rows:
         try:
+            if isinstance(row, BadRow):  # a line read_rows could not decode
+                raise row
             if not isinstance(row, dict):
                 raise BadRow(f"expected a JSON object, got {type(row).__name__}")
             examples.append(parse(row))
@@ -101,11 +122,34 @@ def parse_rows(rows: Iterable[tuple[str, object]], cfg: DictConfig, source: str)
         log.warning("%s: skipped %d rows: %s", source, count, why)
     if not examples:
         raise DataError(f"{source}: no usable rows")
-    return Loaded(examples, sum(skipped.values()))
+    return Loaded(examples, sum(skipped.values()), source)
+
+
+def check_dataset(cfg: DictConfig) -> None:
+    """The `dataset` group's keys that can be checked before any data or weights load:
+    format, on_bad_row, the example limits and the local paths."""
+    if cfg.format not in FORMATS:
+        raise ConfigError(f"dataset.format={cfg.format}: must be one of {', '.join(FORMATS)}")
+    if cfg.on_bad_row not in BAD_ROW_POLICIES:
+        raise ConfigError(
+            f"dataset.on_bad_row={cfg.on_bad_row}: must be one of {', '.join(BAD_ROW_POLICIES)}"
+        )
+    for key in ("max_train_examples", "max_test_examples"):
+        value = cfg.get(key)
+        positive = isinstance(value, int) and not isinstance(value, bool) and value > 0
+        if value is not None and not positive:
+            raise ConfigError(
+                f"dataset.{key}={value}: must be a positive integer (the most examples to use), "
+                "or null for no limit"
+            )
+    for key in ("path", "test_path"):
+        if cfg.get(key):
+            _existing(cfg[key], f"dataset.{key}")
 
 
 def load_split(cfg: DictConfig, split: str) -> Loaded:
     """The `train` or `test` Example records that `cfg` (the dataset group) names."""
+    check_dataset(cfg)
     limit = cfg.max_train_examples if split == "train" else cfg.max_test_examples
     if cfg.path:
         loaded = _local_split(cfg, split)
@@ -118,9 +162,24 @@ def load_split(cfg: DictConfig, split: str) -> Loaded:
         raise ConfigError(
             "dataset: set dataset.path=<local file>, dataset.sample or dataset.hub_id"
         )
-    if limit:
+    if limit is not None:
         loaded.examples = loaded.examples[:limit]
     return loaded
+
+
+def cross_split_duplicates(train: list[Example], test: list[Example]) -> int:
+    """How many test examples are exact copies (prompt, responses, scores) of a train example;
+    warns with the count when there are any (the test metrics then partly measure recall)."""
+    seen = set(train)
+    count = sum(e in seen for e in test)
+    if count:
+        log.warning(
+            "%d test examples (of %d) are also in the train split (exact duplicates); "
+            "deduplicate the data for a clean held-out evaluation",
+            count,
+            len(test),
+        )
+    return count
 
 
 def _local_split(cfg: DictConfig, split: str) -> Loaded:
@@ -135,7 +194,7 @@ def _local_split(cfg: DictConfig, split: str) -> Loaded:
 def _parse_file(path: Path, cfg: DictConfig) -> Loaded:
     """A local file's Examples, parsed once per process even when both splits come from it."""
     examples, skipped = _parsed(str(path), path.stat().st_mtime_ns, cfg.format, cfg.on_bad_row)
-    return Loaded(list(examples), skipped)
+    return Loaded(list(examples), skipped, str(path))
 
 
 @functools.lru_cache(maxsize=4)
@@ -154,11 +213,16 @@ def _split_off_test(loaded: Loaded, cfg: DictConfig, split: str) -> Loaded:
     random.Random(0).shuffle(order)
     n_test = max(1, round(cfg.test_size * len(order)))
     chosen = sorted(order[:n_test] if split == "test" else order[n_test:])
-    return Loaded([loaded.examples[i] for i in chosen], loaded.skipped if split == "train" else 0)
+    skipped = loaded.skipped if split == "train" else 0
+    return Loaded([loaded.examples[i] for i in chosen], skipped, loaded.source)
 
 
 def _existing(path: str, key: str) -> Path:
     p = Path(path).expanduser()
+    if p.is_dir():
+        raise ConfigError(
+            f"{key}={path}: is a directory (expected a JSONL, JSON or Parquet file in it)"
+        )
     if not p.is_file():
         raise ConfigError(f"{key}={path}: no such file (expected a JSONL, JSON or Parquet file)")
     return p

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -14,7 +15,8 @@ from transformers import PreTrainedTokenizerBase
 from rpo_exp.common.paths import cache_dir
 from rpo_exp.data.records import Example, Prompt
 
-CACHE_VERSION = 1  # bump when tokenization changes
+CACHE_VERSION = 2  # bump when tokenization or the entry format changes (2: item count kept)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,9 @@ def tokenize_cached(
 ) -> tuple[list[Item], TruncationStats]:
     """`tokenize_examples`, cached on disk as a `datasets` Arrow dataset keyed by everything
     that changes the result: the examples themselves (so the source, its revision and any
-    conversion), the tokenizer and both lengths. A second run does not tokenize again."""
+    conversion), the tokenizer and both lengths. A second run does not tokenize again. An
+    entry that does not load, or holds another number of items than was written (stored in its
+    description), is reported, deleted and rebuilt, never used."""
     import datasets
     from datasets.fingerprint import Hasher
 
@@ -103,9 +107,31 @@ def tokenize_cached(
         [CACHE_VERSION, examples, Hasher.hash(tokenizer), max_prompt_length, max_length]
     )
     path = cache_dir("tokenized") / key
-    if (path / "dataset_info.json").exists():
+    if path.exists():
+        cached = _read_cached(path)
+        if cached is not None:
+            return cached
+    items, stats = tokenize_examples(examples, tokenizer, max_prompt_length, max_length)
+    table = datasets.Dataset.from_list([asdict(it) for it in items])
+    table.info.description = json.dumps({"stats": asdict(stats), "items": len(items)})
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{key}."))
+    table.save_to_disk(str(tmp))
+    try:
+        os.rename(tmp, path)
+    except OSError:  # another process wrote it first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return items, stats
+
+
+def _read_cached(path: Path) -> tuple[list[Item], TruncationStats] | None:
+    """The items and stats of the cache entry at `path`; None (the entry deleted, with a
+    warning naming it) when it is unreadable, truncated or written by another version."""
+    import datasets
+
+    try:
         table = datasets.load_from_disk(str(path))
-        stats = TruncationStats(**json.loads(table.info.description))
+        description = json.loads(table.info.description)
+        stats = TruncationStats(**description["stats"])
         items = [
             Item(
                 r["index"],
@@ -116,14 +142,15 @@ def tokenize_cached(
             )
             for r in table
         ]
-        return items, stats
-    items, stats = tokenize_examples(examples, tokenizer, max_prompt_length, max_length)
-    table = datasets.Dataset.from_list([asdict(it) for it in items])
-    table.info.description = json.dumps(asdict(stats))
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{key}."))
-    table.save_to_disk(str(tmp))
-    try:
-        os.rename(tmp, path)
-    except OSError:  # another process wrote it first
-        shutil.rmtree(tmp, ignore_errors=True)
+        if len(items) != description["items"]:
+            raise ValueError(f"{len(items)} items, {description['items']} were written")
+    except Exception as err:  # any unreadable or altered entry is rebuilt, never used
+        log.warning(
+            "tokenized cache %s is unusable (%s: %s): deleting and rebuilding it",
+            path,
+            type(err).__name__,
+            err,
+        )
+        shutil.rmtree(path, ignore_errors=True)
+        return None
     return items, stats
