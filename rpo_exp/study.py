@@ -1,4 +1,4 @@
-"""`make study`: a CPU mini-study that shows the method at work (issue 7).
+"""`make study`: a CPU mini-study that shows the method at work (README, "A CPU mini-study").
 
 SFT, DPO and RPO (tau 0.5) on SmolLM2-135M with hh_sample, one budget, 3 seeds
 (`experiment=study`, 9 jobs). For every run: the held-out preference accuracy and reward margin

@@ -13,7 +13,9 @@ import logging
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import hydra
 import psutil
@@ -22,31 +24,58 @@ from accelerate import Accelerator
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from rpo_exp.common.errors import ConfigError, DataError
+from rpo_exp.common.errors import ConfigError, DataError, DivergenceError, StorageError
+from rpo_exp.common.files import atomic_dir, write_text
 from rpo_exp.config import validate
-from rpo_exp.data.loading import load_split
+from rpo_exp.data.loading import cross_split_duplicates, load_split
 from rpo_exp.data.tokenization import tokenize_cached
 from rpo_exp.modeling.embeddings import embed_prompts
 from rpo_exp.modeling.models import load_policy, load_tokenizer, model_identity
 from rpo_exp.training.checkpoint import Checkpoints
+from rpo_exp.training.distributed import Ranks
+from rpo_exp.training.rundir import RunDirLock, check_resumable, check_reusable, run_record
 from rpo_exp.training.tracking import Tracker
 from rpo_exp.training.trainer import Split, Trainer
 
 log = logging.getLogger("rpo_exp")
+T = TypeVar("T")
 REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
 
 
 def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
     """Train one run into `run_dir`; returns the summary also written to `summary.json`."""
     started = time.time()
+    accelerator = Accelerator(cpu=not torch.cuda.is_available())  # cpu: gloo under torchrun
+    lock = on_main(lambda: RunDirLock(run_dir), accelerator.is_main_process)
+    try:
+        return _train(cfg, run_dir, run_name, accelerator, started)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _train(
+    cfg: DictConfig, run_dir: Path, run_name: str, accelerator: Accelerator, started: float
+) -> dict:
+    """`run` with the run dir locked: validate, decide fresh/resume/refuse, then train."""
     objective, convert, layout = validate(cfg)
+    device, main = accelerator.device, accelerator.is_main_process
+    on_main(lambda: check_reusable(run_dir, cfg.trainer.overwrite), main)
+    checkpoints = Checkpoints(run_dir, accelerator, run_record(cfg))
+    resume = checkpoints.latest() if cfg.trainer.resume == "auto" else None
+    if resume is not None:
+        path, progress = resume
+        on_main(lambda: check_resumable(progress.get("config", {}), cfg, path), main)
     torch.manual_seed(cfg.seed)
     loaded = {split: load_split(cfg.dataset, split) for split in ("train", "test")}
+    cross_split_duplicates(loaded["train"].examples, loaded["test"].examples)  # warns if any
     tokenizer = load_tokenizer(cfg.model)
     splits = {}
     for name, data in loaded.items():
+        converted = convert.apply(data.examples, data.source)
+        data.skipped += converted.dropped  # groups pairing dropped: in data/skipped_rows
         items, truncated = tokenize_cached(
-            convert(data.examples), tokenizer, cfg.trainer.max_prompt_length, cfg.trainer.max_length
+            converted.examples, tokenizer, cfg.trainer.max_prompt_length, cfg.trainer.max_length
         )
         log.info(
             "%s: %d items; truncated %d prompts, %d responses",
@@ -56,8 +85,6 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
             truncated.responses,
         )
         splits[name] = Split(items)
-    accelerator = Accelerator(cpu=not torch.cuda.is_available())  # cpu: gloo under torchrun
-    device, main = accelerator.device, accelerator.is_main_process
     log.info(
         "%s on %s, %d process(es)", accelerator.distributed_type, device, accelerator.num_processes
     )
@@ -68,9 +95,6 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
             [len(splits["train"].items), len(splits["test"].items)]
         )
     model = load_policy(cfg.model, vocab_size=len(tokenizer)).to(device)
-
-    checkpoints = Checkpoints(run_dir, accelerator)
-    resume = checkpoints.latest() if cfg.trainer.resume == "auto" else None
     checkpoints.truncate_metrics(resume[1]["metrics_lines"] if resume else 0)
     tracker = Tracker(run_dir, cfg, run_name) if main else None
     try:
@@ -97,8 +121,9 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
     if not main:
         return {}
     state = {k.removeprefix("model."): v for k, v in state.items()}
-    model.save_pretrained(run_dir / "final", state_dict=state)
-    tokenizer.save_pretrained(run_dir / "final")
+    with atomic_dir(run_dir / "final", replace=True) as tmp:  # complete, or not there
+        model.save_pretrained(tmp, state_dict=state)
+        tokenizer.save_pretrained(tmp)
 
     summary = {
         "run_dir": str(run_dir),
@@ -108,8 +133,23 @@ def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
         "before": {k: before[k] for k in REPORTED if k in before},
         "after": {k: after[k] for k in REPORTED if k in after},
     }
-    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+    write_text(run_dir / "summary.json", json.dumps(summary, indent=2))
     return summary
+
+
+def on_main(fn: Callable[[], T], main: bool) -> T | None:
+    """`fn()` on the main process, whose ConfigError (a refusal) every process then raises, so
+    that no rank waits on a collective the main process left."""
+    result, problem = None, None
+    if main:
+        try:
+            result = fn()
+        except ConfigError as err:
+            problem = str(err)
+    problem = Ranks.current().broadcast(problem)
+    if problem is not None:
+        raise ConfigError(problem)
+    return result
 
 
 def print_summary(summary: dict) -> None:
@@ -138,7 +178,7 @@ def main(cfg: DictConfig) -> None:
         summary = run(cfg, run_dir, run_name)
         if summary:  # the main process's
             print_summary(summary)
-    except (ConfigError, DataError) as err:
+    except (ConfigError, DataError, DivergenceError, StorageError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
 

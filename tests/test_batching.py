@@ -126,7 +126,7 @@ def test_paired_data_as_unpaired_contrast() -> None:
 
     cfg = compose_cfg(*TINY, "loss=rpo", "dataset.unpaired=true")
     _, convert, shape = validate(cfg)
-    assert isinstance(shape, UnpairedContrast) and cfg.loss.tau == 0.75  # SPEC 3 default
+    assert isinstance(shape, UnpairedContrast) and cfg.loss.tau == 0.75  # RPO paper Table 6
     pairs = [Example.pair("p", "good", "bad")]
     assert [e.responses for e in convert(pairs)] == [("good",), ("bad",)]
     assert compose_cfg(*TINY, "loss=rpo").loss.tau == 0.5

@@ -57,6 +57,27 @@ def test_corrupt_or_foreign_file_is_rebuilt(cache: Path, caplog) -> None:
     assert computed == 1 and "another identity" in caplog.text
 
 
+def test_flipped_bytes_in_the_values_are_detected_and_rebuilt(cache: Path, caplog) -> None:
+    """Two bytes flipped inside the tensor data still load as a valid torch file: the stored
+    sha256 is what catches them."""
+    store = ValueStore("demo", "model-a")
+    want = torch.tensor([[0.6931, -1.25, 3.5, 7.0]])
+    store.get_or_compute(["x"], lambda positions: want)
+    raw = bytearray(store.path.read_bytes())
+    at = raw.find(want.numpy().tobytes())
+    assert at > 0, "the values' bytes are stored as they are"
+    raw[at + 1] ^= 0xFF
+    raw[at + 5] ^= 0xFF
+    store.path.write_bytes(bytes(raw))
+    loaded = torch.load(store.path, weights_only=True)["values"]
+    assert not torch.equal(loaded, want), "the flipped file loads, with other values"
+    calls: list[list[int]] = []
+    with caplog.at_level(logging.WARNING):
+        values, computed = store.get_or_compute(["x"], rows_for(calls))
+    assert computed == 1 and calls == [[0]] and "sha256" in caplog.text
+    assert values.tolist() == [[0.0, 0.0]]  # the recomputed row, not the altered one
+
+
 WRITER = """
 import sys, time, torch
 from rpo_exp.common.cache import ValueStore

@@ -1,5 +1,6 @@
 """Two `gloo` processes (accelerate, DDP on CPU) give the loss and gradients of the
-single-process run on the global batch (SPEC 3 `loss.gather`), to 1e-6."""
+single-process run on the global batch (`loss.gather`; docs/method.md, "Multi-process
+training"), to 1e-6."""
 
 from __future__ import annotations
 

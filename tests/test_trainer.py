@@ -105,5 +105,5 @@ def test_weightings_train_and_log_effective_beta(tmp_path, overrides, effective_
     rows = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
     steps = [r for r in rows if "loss" in r]
     assert len(steps) == 2
-    for row in steps:  # SPEC 3: beta * mean_i w_ii, with batch size 8
+    for row in steps:  # rpo/effective_beta = beta * mean_i w_ii, with batch size 8
         assert row["rpo/effective_beta"] == pytest.approx(effective_beta, rel=1e-6)

@@ -3,24 +3,25 @@
 A `ValueStore` maps string keys (hashes of what determines a value: a prompt's text, a scored
 sequence's tokens) to fp32 rows, in one file per identity (an embedder, a reference model).
 Reads and writes hold a file lock, so concurrent sweep jobs wait for the one that computes and
-then read its values; files are replaced atomically. A file that does not load, or that belongs
-to another identity, is reported and rebuilt, never used.
+then read its values; files are replaced atomically. A file that does not load, whose contents
+do not match the sha256 stored with them, or that belongs to another identity, is reported and
+rebuilt, never used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Callable, Sequence
 
 import torch
 from filelock import FileLock
 
+from rpo_exp.common.files import atomic_file
 from rpo_exp.common.paths import cache_dir
 
 log = logging.getLogger(__name__)
-FORMAT = 1
+FORMAT = 2  # 2: a sha256 of the contents, verified on every read
 
 
 def digest(*parts: object) -> str:
@@ -46,18 +47,25 @@ class ValueStore:
             keys, values = data["keys"], data["values"]
             if len(keys) != len(values):
                 raise ValueError(f"{len(keys)} keys but {len(values)} values")
-        except Exception as err:  # any unreadable or foreign file is rebuilt, never used
+            if _checksum(keys, values) != data["sha256"]:
+                raise ValueError("its contents do not match their sha256")
+        except Exception as err:  # any unreadable, altered or foreign file is rebuilt, never used
             log.warning("cache %s is unusable (%s): rebuilding it", self.path, err)
             return {}
         return dict(zip(keys, values, strict=True))
 
     def _write(self, table: dict[str, torch.Tensor]) -> None:
-        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
         keys = list(table)
         values = torch.stack([table[k] for k in keys]) if keys else torch.empty(0)
-        payload = {"format": FORMAT, "identity": self.identity, "keys": keys, "values": values}
-        torch.save(payload, tmp)
-        os.replace(tmp, self.path)
+        payload = {
+            "format": FORMAT,
+            "identity": self.identity,
+            "keys": keys,
+            "values": values,
+            "sha256": _checksum(keys, values),
+        }
+        with atomic_file(self.path) as tmp:
+            torch.save(payload, tmp)
 
     def get_or_compute(
         self, keys: Sequence[str], compute: Callable[[list[int]], torch.Tensor]
@@ -82,6 +90,13 @@ class ValueStore:
         """Store `rows`, merged with what other jobs wrote meanwhile."""
         with self.lock:
             self._write(self._read() | rows)
+
+
+def _checksum(keys: list[str], values: torch.Tensor) -> str:
+    """sha256 of the keys and the exact bytes of the values."""
+    h = hashlib.sha256("\n".join(keys).encode())
+    h.update(values.contiguous().numpy().tobytes())
+    return h.hexdigest()
 
 
 def missing_rows(

@@ -7,3 +7,12 @@ class ConfigError(ValueError):
 
 class DataError(ValueError):
     """An input row or file is invalid; the message names the file, the row and what is valid."""
+
+
+class StorageError(RuntimeError):
+    """Writing failed for lack of disk space or quota; the message names the path."""
+
+
+class DivergenceError(RuntimeError):
+    """Training diverged (loss or gradient norm grew by orders of magnitude); the message names
+    the step, the value and the setting to change."""

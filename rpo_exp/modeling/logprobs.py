@@ -1,4 +1,5 @@
-"""Summed response log-probs, logp(y) of SPEC's notation, without full-vocabulary waste."""
+"""Summed response log-probs, logp(y) of docs/method.md's "Notation", without full-vocabulary
+waste."""
 
 from __future__ import annotations
 

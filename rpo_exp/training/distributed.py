@@ -1,11 +1,12 @@
 """Multi-process training (`accelerate launch`, torchrun): which rank scores which sequences,
 and the gathers that give every rank the log-probs of the whole global batch.
 
-With `loss.gather=true` (SPEC 3, "Multi-GPU") each rank scores a contiguous shard of the global
-batch's sequences; a gradient-preserving all-gather gives every rank all of them, so every rank
-computes the single-process loss of the global batch: RPO's rows meet all N_global columns, KTO's
-z0 averages every rank's KL pairs, SWEPO normalises over all groups. Prompt embeddings need no
-gather: every rank holds the embedding of every prompt (one shared cache).
+With `loss.gather=true` (docs/method.md, "Multi-process training") each rank scores a
+contiguous shard of the global batch's sequences; a gradient-preserving all-gather gives every
+rank all of them, so every rank computes the single-process loss of the global batch: RPO's rows
+meet all N_global columns, KTO's z0 averages every rank's KL pairs, SWEPO normalises over all
+groups. Prompt embeddings need no gather: every rank holds the embedding of every prompt (one
+shared cache).
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ weights load, saying what would work:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -31,12 +30,10 @@ from omegaconf import DictConfig
 from torch import Tensor
 
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.data.conversions import PAIRINGS, to_pairs, to_unpaired
-from rpo_exp.data.records import Example
+from rpo_exp.data.conversions import PAIRINGS, Conversion
 from rpo_exp.data.tokenization import Item
 
 SeqKey = tuple[int, int, int]
-Convert = Callable[[list[Example]], list[Example]]
 GROUPED_DATASETS = "dataset=ultrafeedback_sample / ultrafeedback_armorm_sample (or their hub twins)"
 
 
@@ -70,7 +67,8 @@ def chunks(indices: list[int], size: int) -> list[list[int]]:
     item has no cross-item contrast or KL partner)."""
     out = [indices[i : i + size] for i in range(0, len(indices), size)]
     if len(out) > 1 and len(out[-1]) == 1:
-        out[-2] += out.pop()
+        last = out.pop()
+        out[-1] += last
     return out
 
 
@@ -194,8 +192,9 @@ def _permuted(indices: list[int], seed: int) -> list[int]:
 
 
 class KTO(BatchLayout):
-    """Labelled single-response items (KTO, SPEC 1); the KL pairs are x_i with the completion of
-    the next item (cyclic) whose prompt differs, so no prompt meets its own completion."""
+    """Labelled single-response items (KTO; docs/method.md, "Data forms and batch layouts"): the
+    KL pairs are x_i with the completion of the next item (cyclic) whose prompt differs, so no
+    prompt meets its own completion."""
 
     def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
         graded = [(i, i, 0) for i in batch]
@@ -248,29 +247,31 @@ class Grouped(BatchLayout):
         }
 
 
-def plan(loss_name: str, kind: str, form: str, cfg: DictConfig) -> tuple[Convert, BatchLayout]:
+def plan(loss_name: str, kind: str, form: str, cfg: DictConfig) -> tuple[Conversion, BatchLayout]:
     """(conversion of the loaded Examples, batch layout) for this loss on this data."""
     if cfg.pairing not in PAIRINGS:
         raise ConfigError(f"dataset.pairing={cfg.pairing}: must be one of {', '.join(PAIRINGS)}")
-    pairs = (lambda ex: to_pairs(ex, cfg.pairing)) if form == "grouped" else _same
+    same = Conversion(cfg.name)
+    pairs = Conversion(cfg.name, cfg.pairing if form == "grouped" else None)
+    items = Conversion(cfg.name, pairs.pairing, unpaired=True)
     if kind == "group":
         if form != "grouped":
             raise ConfigError(
                 f"loss={loss_name} needs grouped data (several scored responses per prompt): "
                 f"{GROUPED_DATASETS}; dataset={cfg.name} is {form}"
             )
-        return _same, Grouped()
+        return same, Grouped()
     if kind == "kto":
-        return (lambda ex: to_unpaired(pairs(ex))) if form != "unpaired" else _same, KTO()
+        return items if form != "unpaired" else same, KTO()
     if kind == "sft":
         if form == "unpaired":
-            return (lambda ex: [e for e in ex if e.desirable]), Paired(with_rejected=False)
+            return Conversion(cfg.name, desirable_only=True), Paired(with_rejected=False)
         return pairs, Paired(with_rejected=False)
     if kind == "contrast":
         if form == "unpaired":
-            return _same, UnpairedContrast()
+            return same, UnpairedContrast()
         if cfg.unpaired:
-            return (lambda ex: to_unpaired(pairs(ex))), UnpairedContrast()
+            return items, UnpairedContrast()
         return pairs, Paired()
     if form == "unpaired":
         raise ConfigError(
@@ -278,11 +279,3 @@ def plan(loss_name: str, kind: str, form: str, cfg: DictConfig) -> tuple[Convert
             "unpaired (single labelled completions): use loss=kto or loss=rpo"
         )
     return pairs, Paired()
-
-
-def _same(examples: list[Example]) -> list[Example]:
-    return examples
-
-
-def _same(examples: list[Example]) -> list[Example]:
-    return examples

@@ -1,4 +1,5 @@
-"""From a `loss=` config to a call of a pure loss function (SPEC 4) on a batch's tensors.
+"""From a `loss=` config to a call of a pure loss function of `rpo_exp.losses` on a batch's
+tensors.
 
 The trainer knows batches, not formulas: a loss config names a function of `rpo_exp.losses`
 (`fn`) and its hyperparameters; the function's parameters that are batch tensors
@@ -9,6 +10,7 @@ function + one YAML + one test.
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,7 +34,7 @@ PAIRED_TENSORS = (
 UNPAIRED_TENSORS = ("policy_logps", "ref_logps", "desirable", "policy_kl_logps", "ref_kl_logps")
 GROUPED_TENSORS = ("policy_logps", "ref_logps", "scores", "group_ids")
 BATCH_TENSORS = frozenset(PAIRED_TENSORS + UNPAIRED_TENSORS + GROUPED_TENSORS)
-# loss config key -> contrast_weights argument (SPEC 3 weighting options)
+# loss config key -> contrast_weights argument (docs/method.md, "Weighting strategies")
 WEIGHTING_KEYS = {"weighting": "strategy", "tau": "tau", "alpha": "alpha", "weight_scale": "scale"}
 LOSS_FUNCTIONS = tuple(name for name in losses.__all__ if name.endswith("_loss"))
 
@@ -44,7 +46,7 @@ class Objective:
     tensors: tuple[str, ...]  # the batch tensors fn takes, by parameter name
     kwargs: dict  # hyperparameters from the loss config
     weighting: dict | None  # contrast_weights arguments, for losses that take `weights`
-    gather: bool = True  # multi-process: the loss of the global batch on every rank (SPEC 3)
+    gather: bool = True  # global-batch loss on all ranks (docs/method.md, "Multi-process training")
 
     @classmethod
     def from_config(cls, cfg: DictConfig) -> Objective:
@@ -64,6 +66,10 @@ class Objective:
                 f"loss={cfg.name}: {cfg.fn} takes inputs no batch provides: {unknown}"
             )
         hyper = {p.name for p in params if p.name not in BATCH_TENSORS}
+        numeric = {p.name for p in params if _is_number(p.default)} | {"tau", "alpha"}
+        for key in sorted(numeric & set(cfg)):  # before any comparison: `loss.beta=abc`, `inf`
+            if cfg[key] is not None and not (_is_number(cfg[key]) and math.isfinite(cfg[key])):
+                raise ConfigError(f"loss.{key}={cfg[key]}: must be a finite number")
         weighting = None
         if "weights" in tensors:
             weighting = {arg: cfg[key] for key, arg in WEIGHTING_KEYS.items()}
@@ -100,8 +106,8 @@ class Objective:
         return self.weighting is not None and self.weighting["strategy"] == "embedding"
 
     def __call__(self, tensors: dict[str, Tensor]) -> LossOutput:
-        """`tensors`: the batch's tensors by SPEC 4 argument name, plus `chosen_prompt_emb` and
-        `rejected_prompt_emb` when the weighting needs them."""
+        """`tensors`: the batch's tensors by their `rpo_exp.losses` argument names, plus
+        `chosen_prompt_emb` and `rejected_prompt_emb` when the weighting needs them."""
         if self.weighting is not None:
             tensors = tensors | {
                 "weights": contrast_weights(
@@ -125,6 +131,10 @@ def loss_kind(tensors: tuple[str, ...]) -> str:
     if "policy_rejected_logps" not in tensors:
         return "sft"
     return "pairwise"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _key_of(message: str) -> str:

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import math
 import time
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from tqdm.auto import tqdm
 from transformers import PreTrainedModel, get_scheduler
 
 from rpo_exp.common.cache import ValueStore, digest, missing_rows
-from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.errors import ConfigError, DivergenceError
 from rpo_exp.data.tokenization import Item
 from rpo_exp.losses import LossOutput
 from rpo_exp.losses.group import first_best
@@ -294,15 +295,18 @@ class Trainer:
             num_warmup_steps=cfg.warmup_steps,
             num_training_steps=len(order),
         )
-        if self.checkpoints is not None:  # saved and restored with the model and optimizer
-            self.accelerator.register_for_checkpointing(scheduler)
         if resume is not None:
             path, progress = resume
             self.checkpoints.restore(path)
             start, before = progress["step"], progress["before"]
+            with warnings.catch_warnings():  # "scheduler.step() before optimizer.step()"
+                warnings.simplefilter("ignore", UserWarning)
+                for _ in range(start):  # the schedule is a function of the step: replay it
+                    scheduler.step()
         else:
             start, before = 0, self.evaluate(test, tests, 0, initial)
         clip = cfg.max_grad_norm if cfg.max_grad_norm is not None else math.inf
+        guard = DivergenceGuard(cfg.divergence_factor)
         every = cfg.checkpoint_every
         bar = tqdm(
             order[start:],
@@ -333,11 +337,45 @@ class Trainer:
                 "perf/tokens_per_second": tokens / seconds,
             }
             self.log(step, metrics)
+            guard.check(step, metrics["loss"], metrics["grad_norm"])
             bar.set_postfix(loss=f"{metrics['loss']:.4f}")
             if self.checkpoints is not None and every and step % every == 0 and step < len(order):
                 self.checkpoints.save(step, before)
         after = self.evaluate(test, tests, len(order))
         return before, after
+
+
+class DivergenceGuard:
+    """Stops a run whose loss or gradient norm has grown `factor` times past its first nonzero
+    value (a learning rate far too high), and warns once when a step's loss and gradient are
+    both exactly 0 (no item in the batch carries a preference: nothing trains)."""
+
+    def __init__(self, factor: float | None):
+        self.factor, self.warned = factor, False
+        self.first: dict[str, float] = {}
+
+    def check(self, step: int, loss: float, grad_norm: float) -> None:
+        if loss == 0 and grad_norm == 0 and not self.warned:
+            self.warned = True
+            log.warning(
+                "step %d: loss and gradient are exactly 0, so this step trains nothing; no "
+                "item carried a preference (e.g. every group's scores tied: see "
+                "swepo/skipped_groups and data/skipped_rows)",
+                step,
+            )
+        if self.factor is None:
+            return
+        for name, value in (("loss", abs(loss)), ("grad_norm", grad_norm)):
+            if not self.first.get(name):  # the first nonzero value is the yardstick
+                self.first[name] = value
+            first = self.first[name]
+            if first and value > self.factor * first:
+                raise DivergenceError(
+                    f"training diverged at step {step}: {name} {value:.4g} is "
+                    f"{value / first:.3g} times its first value {first:.4g} "
+                    f"(trainer.divergence_factor={self.factor:g}). Lower trainer.lr "
+                    "(now too high), or set trainer.divergence_factor=null to go on anyway"
+                )
 
 
 def by_prompt(keys: list[SeqKey]) -> tuple[list[int], list[int]]:
@@ -355,8 +393,8 @@ def by_prompt(keys: list[SeqKey]) -> tuple[list[int], list[int]]:
 
 
 def batch_metrics(out: LossOutput, tensors: dict[str, torch.Tensor]) -> dict[str, float]:
-    """SPEC 6 names for one batch: loss, rewards/* (accuracies where chosen and rejected
-    rewards pair up), logps/*, and the loss's own diagnostics."""
+    """The metrics of one batch (docs/method.md, "Metrics"): loss, rewards/* (accuracies where
+    chosen and rejected rewards pair up), logps/*, and the loss's own diagnostics."""
     metrics = {"loss": out.loss.item()}
     if out.chosen_rewards is not None and out.rejected_rewards is not None:
         chosen, rejected = out.chosen_rewards.float(), out.rejected_rewards.float()

@@ -30,7 +30,7 @@ Regenerate (deterministic, `random.Random(0)`, standard library only):
 
     python scripts/samples/build_capybara_sample.py
 
-This rewrites `capybara_sample/train.jsonl` and `capybara_sample/test.jsonl` in `rpo_exp/data/samples/`.
+This rewrites `capybara_sample/{train,test}.jsonl` in `rpo_exp/data/samples/`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,110 @@
+"""A run dir owned by one run at a time, never overwritten by accident.
+
+`claim` takes an exclusive lock on `<run dir>/.lock` for the life of the run (a second run in
+the same dir refuses at once, naming the holder's pid), then decides what the run does there:
+- a fresh dir, or an unfinished run without a checkpoint: train from the start;
+- an unfinished run with a checkpoint and `trainer.resume=auto`: continue it (the checkpoint's
+  config must match this one, `check_resumable`);
+- a finished run (`summary.json`): refuse, unless `trainer.overwrite=true`, which clears the
+  earlier run's outputs first.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+from typing import IO
+
+from omegaconf import DictConfig, OmegaConf
+
+from rpo_exp.common.errors import ConfigError
+
+OUTPUTS = ("metrics.jsonl", "summary.json", "final", "checkpoints", "wandb_run_id")
+# Keys that change how a run is watched, not what it computes: they may differ on resume.
+UNTRACKED = ("logger", "trainer.resume", "trainer.overwrite", "trainer.checkpoint_every",
+             "trainer.divergence_factor")  # fmt: skip
+
+
+class RunDirLock:
+    """An exclusive `flock` on `<run dir>/.lock`, released when the process ends or `release`."""
+
+    def __init__(self, run_dir: Path):
+        run_dir.mkdir(parents=True, exist_ok=True)
+        self.path = run_dir / ".lock"
+        self.file: IO[str] | None = self.path.open("a+")
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.file.seek(0)
+            holder = self.file.read().strip() or "another process"
+            self.file.close()
+            raise ConfigError(
+                f"{run_dir} is in use by a run in progress (pid {holder}): wait for it to end, "
+                "or give this run another hydra.run.dir"
+            ) from None
+        self.file.truncate(0)
+        self.file.write(str(os.getpid()))
+        self.file.flush()
+
+    def release(self) -> None:
+        if self.file is not None:
+            self.file.close()  # closing drops the flock
+            self.file = None
+
+
+def check_reusable(run_dir: Path, overwrite: bool) -> None:
+    """Refuse to train over a finished run (its `summary.json` written); with
+    `trainer.overwrite=true`, remove an earlier run's outputs instead (the run starts afresh).
+    An unfinished run is resumed from its newest checkpoint, or restarted without one."""
+    if overwrite:
+        for name in OUTPUTS:
+            path = run_dir / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+    elif (run_dir / "summary.json").exists():
+        raise ConfigError(
+            f"{run_dir} holds a finished run: refusing to overwrite it. Give this run another "
+            "hydra.run.dir, or set trainer.overwrite=true to start it afresh"
+        )
+
+
+def run_record(cfg: DictConfig) -> dict:
+    """The resolved config a checkpoint records, as plain data."""
+    return OmegaConf.to_container(cfg, resolve=True)
+
+
+def check_resumable(saved: dict, cfg: DictConfig, checkpoint: Path) -> None:
+    """Refuse to resume `checkpoint` under a config that computes something else than the one
+    that made it; keys in `UNTRACKED` may differ."""
+    old, new = _flat(saved), _flat(run_record(cfg))
+    differ = sorted(
+        k for k in old.keys() | new.keys()
+        if old.get(k, "<unset>") != new.get(k, "<unset>") and not _untracked(k)
+    )  # fmt: skip
+    if differ:
+        shown = "; ".join(
+            f"{k}: {old.get(k, '<unset>')!r} -> {new.get(k, '<unset>')!r}" for k in differ[:8]
+        )
+        raise ConfigError(
+            f"{checkpoint} was made under another config ({shown}"
+            f"{'; ...' if len(differ) > 8 else ''}): resuming would mix two runs. Rerun with "
+            "the checkpoint's settings, give this run another hydra.run.dir, or set "
+            "trainer.overwrite=true to start afresh"
+        )
+
+
+def _untracked(key: str) -> bool:
+    return any(key == u or key.startswith(f"{u}.") for u in UNTRACKED)
+
+
+def _flat(tree: object, prefix: str = "") -> dict[str, object]:
+    if not isinstance(tree, dict):
+        return {prefix: tree}
+    out: dict[str, object] = {}
+    for key, value in tree.items():
+        out |= _flat(value, f"{prefix}.{key}" if prefix else str(key))
+    return out

@@ -1,0 +1,176 @@
+"""A run never gives a silently wrong result or loses another run's data: refused settings,
+run-dir ownership, resume under another config, crafted checkpoints, full disks, divergence."""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+from omegaconf import open_dict
+
+from rpo_exp.common.errors import ConfigError, DivergenceError, StorageError
+from rpo_exp.config import validate
+from rpo_exp.train import run
+from rpo_exp.training.checkpoint import _sha256
+from rpo_exp.training.layouts import chunks
+from rpo_exp.training.rundir import RunDirLock
+from tests.helpers import TINY, compose_cfg, run_train
+
+FAST = [*TINY, "trainer.max_steps=2", "trainer.batch_size=4", "trainer.micro_batch_size=4"]
+FAST += ["trainer.eval_max_examples=8"]
+
+REFUSED = {  # override -> what the message must say
+    "trainer.max_grad_norm=-1": "trainer.max_grad_norm=-1: must be a finite number > 0",
+    "trainer.max_grad_norm=0": "trainer.max_grad_norm=0: must be a finite number > 0",
+    "trainer.lr=abc": "trainer.lr=abc: must be a finite number",
+    "trainer.lr=inf": "trainer.lr=inf: must be a finite number",
+    "trainer.eval_max_examples=0": "trainer.eval_max_examples=0: must be a positive integer",
+    "trainer.lr_scheduler=bogus": "trainer.lr_scheduler=bogus: must be one of .*cosine",
+    "trainer.weight_decay=-1": "trainer.weight_decay=-1: must be a finite number >= 0",
+    "trainer.divergence_factor=0.5": "trainer.divergence_factor=0.5: must be a finite number > 1",
+    "loss.beta=inf": "loss.beta=inf: must be a finite number",
+    "loss.tau=abc": "loss.tau=abc: must be a finite number",
+    "+trainer.gradient_accumulation_steps=4": r"trainer: unknown keys \['gradient_accum",
+    "+model.attn_implementation=sdpa": r"model: unknown keys \['attn_implementation'\]",
+    "+dataset.shuffle=true": r"dataset: unknown keys \['shuffle'\]; valid: .*pairing",
+    "+embedder.normalize=true": r"embedder: unknown keys \['normalize'\]",
+}
+
+
+@pytest.mark.parametrize("override", list(REFUSED))
+def test_bad_settings_are_refused_naming_the_key(override: str) -> None:
+    with pytest.raises(ConfigError, match=REFUSED[override]):
+        validate(compose_cfg(*TINY, override))
+
+
+def test_a_refused_setting_exits_2_before_weights_load(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result = run_train(*TINY, "trainer.max_grad_norm=-1", run_dir=tmp_path)
+    assert result.returncode == 2 and "trainer.max_grad_norm=-1" in result.stderr
+    assert not (tmp_path / "metrics.jsonl").exists()
+    assert time.monotonic() - started < 20
+
+
+def test_eval_batches_keep_every_item_once() -> None:
+    """A last batch of one item joins the one before it; no item is lost or doubled."""
+    for n in range(1, 23):
+        for size in range(1, 9):
+            batches = chunks(list(range(n)), size)
+            assert sorted(i for b in batches for i in b) == list(range(n)), (n, size)
+            assert all(len(b) > 1 for b in batches) or 1 in (n, size)
+
+
+def tiny(*overrides: str):
+    return compose_cfg(*FAST, *overrides)
+
+
+def test_a_finished_run_dir_is_not_overwritten_unless_asked(tmp_path: Path) -> None:
+    run(tiny(), tmp_path, "first")
+    metrics = (tmp_path / "metrics.jsonl").read_text()
+    weights = _sha256(tmp_path / "final" / "model.safetensors")
+    with pytest.raises(ConfigError, match="holds a finished run: refusing to overwrite"):
+        run(tiny("seed=1"), tmp_path, "second")
+    assert (tmp_path / "metrics.jsonl").read_text() == metrics
+    assert _sha256(tmp_path / "final" / "model.safetensors") == weights
+    run(tiny("seed=1", "trainer.overwrite=true"), tmp_path, "second")
+    rows = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows if "loss" in r] == [1, 2]  # the new run only
+    assert _sha256(tmp_path / "final" / "model.safetensors") != weights
+
+
+def test_a_second_run_in_a_busy_run_dir_refuses_at_once(tmp_path: Path) -> None:
+    holder = RunDirLock(tmp_path)  # a run in progress holds the dir
+    try:
+        started = time.monotonic()
+        with pytest.raises(ConfigError, match="is in use by a run in progress"):
+            run(tiny(), tmp_path, "intruder")
+        assert time.monotonic() - started < 10
+        assert not (tmp_path / "metrics.jsonl").exists()
+    finally:
+        holder.release()
+    run(tiny(), tmp_path, "after")  # released: the dir is usable again
+    assert (tmp_path / "summary.json").exists()
+
+
+def unfinished_run_with_checkpoints(run_dir: Path, *overrides: str) -> None:
+    """A 3-step run with a checkpoint after each step, its end undone as if it was killed."""
+    run(tiny("trainer.max_steps=3", "trainer.checkpoint_every=1", *overrides), run_dir, "a")
+    (run_dir / "summary.json").unlink()
+
+
+def test_resume_under_another_config_is_refused_naming_the_keys(tmp_path: Path) -> None:
+    unfinished_run_with_checkpoints(tmp_path)
+    with pytest.raises(ConfigError, match=r"another config \(.*loss.fn: 'rpo_loss' -> 'dpo_loss'"):
+        run(tiny("trainer.max_steps=3", "trainer.checkpoint_every=1", "loss=dpo"), tmp_path, "b")
+    # logging and checkpointing settings do not change the run: resuming goes on
+    run(tiny("trainer.max_steps=3", "trainer.checkpoint_every=2", "logger=none"), tmp_path, "c")
+    assert (tmp_path / "summary.json").exists()
+
+
+def test_a_crafted_checkpoint_pickle_is_never_run(tmp_path: Path) -> None:
+    """A custom_checkpoint pickle (which accelerate unpickles with code execution), slipped into
+    a checkpoint under a rewritten manifest, is refused, and its code never runs."""
+    unfinished_run_with_checkpoints(tmp_path)
+    marker = tmp_path / "pwned"
+    newest = max((tmp_path / "checkpoints").iterdir(), key=lambda p: p.name)
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+
+    (newest / "custom_checkpoint_0.pkl").write_bytes(pickle.dumps(Payload()))
+    manifest = json.loads((newest / "manifest.json").read_text())
+    manifest["custom_checkpoint_0.pkl"] = _sha256(newest / "custom_checkpoint_0.pkl")
+    (newest / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ConfigError, match=r"custom_checkpoint_.* refusing to resume"):
+        run(tiny("trainer.max_steps=3", "trainer.checkpoint_every=1"), tmp_path, "b")
+    assert not marker.exists()
+    assert not list(newest.glob("scheduler*")), "the schedule is replayed, not unpickled"
+
+
+def test_a_full_disk_leaves_no_partial_final_dir(tmp_path: Path, monkeypatch) -> None:
+    from transformers import PreTrainedTokenizerBase
+
+    def disk_full(self, directory, *args, **kwargs):
+        (Path(directory) / "tokenizer.json").write_text('{"trunc')  # what a full disk leaves
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(PreTrainedTokenizerBase, "save_pretrained", disk_full)
+    with pytest.raises(StorageError, match=f"no space left on {tmp_path / 'final'}"):
+        run(tiny(), tmp_path, "full")
+    assert not (tmp_path / "final").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".final")]
+
+
+def test_a_diverging_run_stops_with_a_clear_message(tmp_path: Path) -> None:
+    cfg = tiny("trainer.lr=10", "trainer.max_steps=12")
+    with pytest.raises(DivergenceError, match=r"diverged at step \d+: .*trainer.lr"):
+        run(cfg, tmp_path, "lr10")
+    assert not (tmp_path / "final").exists()
+    with open_dict(cfg):
+        cfg.trainer.divergence_factor = None  # asked to go on: it does, as before
+        cfg.trainer.max_steps = 3
+    run(cfg, tmp_path / "on", "lr10")
+
+
+def test_tied_groups_warn_once_that_nothing_trains(tmp_path: Path, caplog) -> None:
+    rows = [
+        {
+            "instruction": f"Question {i}?",
+            "completions": [
+                {"response": f"Answer {i}.{k}", "overall_score": 5.0} for k in range(3)
+            ],
+        }
+        for i in range(12)
+    ]
+    path = tmp_path / "tied.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cfg = tiny("dataset=ultrafeedback_sample", f"dataset.path={path}", "loss=swepo")
+    with caplog.at_level(logging.WARNING):
+        run(cfg, tmp_path / "run", "tied")
+    assert caplog.text.count("loss and gradient are exactly 0") == 1
