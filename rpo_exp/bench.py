@@ -37,6 +37,7 @@ from accelerate import Accelerator
 from hydra import compose, initialize_config_dir
 
 from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.files import write_text
 from rpo_exp.common.paths import cache_dir
 from rpo_exp.config import validate
 from rpo_exp.data.loading import load_split
@@ -434,10 +435,7 @@ class Results:
         self.data["load_average"]["end"] = os.getloadavg()[0]
         self.line(text)
         if self.out is not None:
-            self.out.parent.mkdir(exist_ok=True)
-            tmp = self.out.with_suffix(".json.tmp")
-            tmp.write_text(json.dumps(self.data, indent=2) + "\n")
-            os.replace(tmp, self.out)
+            write_text(self.out, json.dumps(self.data, indent=2) + "\n")
 
     def phase(self, name: str) -> None:
         """Close the phase that began at the previous one (or at the start)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,21 @@ def test_no_sample_text_in_the_package() -> None:
     big = [p for p in PACKAGE.rglob("*.py") if len(p.read_text().splitlines()) > 800]
     assert not big, f"modules over 800 lines (sample text belongs in scripts/samples/): {big}"
     assert list((PACKAGE / "data" / "samples").rglob("*.jsonl")), "the shipped samples are gone"
+
+
+def test_the_project_cites_only_what_users_have() -> None:
+    """Docs and docstrings cite the papers and docs/method.md, never an internal spec or issue."""
+    root = PACKAGE.parent
+    cited = re.compile(r"\bSPEC\b|[Ii]ssue #?[0-9]")
+    skip = {".venv", ".git", "outputs", "multirun", "node_modules"}
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*")
+        if path.suffix in {".py", ".md", ".yaml", ".ipynb", ".toml", ".sh", ".cfg"}
+        and not skip & set(path.relative_to(root).parts)
+        and path.is_file()
+        for n, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if cited.search(line)
+    ]
+    assert not found, f"cites what users do not have: {found[:10]}"
+    assert (root / "docs" / "method.md").is_file()

@@ -18,24 +18,33 @@ from rpo_exp.common.paths import hub_reachable
 T = TypeVar("T")
 
 
+LOCAL_FILES_ONLY = {"local_files_only": True}  # transformers / sentence-transformers offline
+
+
 def load_local_or_hub(
     loader: Callable[..., T],
     source: str,
     key: str,
     alternatives: str,
-    offline: dict | None = None,
+    *args,
+    offline: dict | None = LOCAL_FILES_ONLY,
+    errors: tuple[type[BaseException], ...] = (OSError,),
     **kwargs,
 ) -> T:
-    """`loader(source, **kwargs)`; offline, a hub id is loaded with `offline` added to the
-    arguments (default `local_files_only=True`). A failure becomes a ConfigError naming `key`
-    and `alternatives` (what to set instead)."""
+    """`loader(source, *args, **kwargs)`. Offline, a hub id is loaded with the `offline`
+    arguments added (None: it cannot load offline, and fails at once). A failure (`errors`)
+    becomes a ConfigError naming `key` and `alternatives` (what to set instead)."""
     if Path(source).is_dir():
-        return loader(source, **kwargs)
+        return loader(source, *args, **kwargs)
     if not hub_reachable():
-        kwargs |= {"local_files_only": True} if offline is None else offline
+        if offline is None:
+            raise ConfigError(
+                f"{key}={source}: the Hugging Face Hub is unreachable. {alternatives}"
+            )
+        kwargs |= offline
     try:
-        return loader(source, **kwargs)
-    except OSError as err:
+        return loader(source, *args, **kwargs)
+    except errors as err:
         first = str(err).splitlines()[0] if str(err) else ""
         raise ConfigError(
             f"{key}={source}: could not load it from the Hugging Face Hub "

@@ -21,7 +21,7 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.errors import ConfigError, DataError
-from rpo_exp.common.paths import hub_reachable
+from rpo_exp.common.hub import load_local_or_hub
 from rpo_exp.data.capybara import parse_capybara
 from rpo_exp.data.hh import parse_hh
 from rpo_exp.data.records import BadRow, Example
@@ -236,21 +236,18 @@ def _hub_split(cfg: DictConfig, split: str) -> Loaded:
         f"Offline, use dataset={cfg.name}_sample, dataset.path=<local JSONL in the {cfg.format} "
         "raw schema>, or HF_HUB_OFFLINE=1 to read a copy in the Hugging Face cache."
     )
-    if not (hub_reachable() or constants.HF_HUB_OFFLINE):
-        raise ConfigError(f"dataset={cfg.name}: the Hugging Face Hub is unreachable. {offline}")
     hub_split = cfg.hub_splits.get(split)
-    try:
-        rows = datasets.load_dataset(
-            cfg.hub_id,
-            cfg.hub_config,
-            split=hub_split or cfg.hub_splits.train,
-            revision=cfg.revision,
-        )
-    except Exception as err:  # network, auth, missing dataset: all mean "not loadable here"
-        raise ConfigError(
-            f"dataset={cfg.name}: could not load '{cfg.hub_id}' from the Hugging Face Hub "
-            f"({err.__class__.__name__}: {str(err).splitlines()[0] if str(err) else ''}). {offline}"
-        ) from None
+    rows = load_local_or_hub(
+        datasets.load_dataset,
+        cfg.hub_id,
+        f"dataset={cfg.name}: dataset.hub_id",
+        offline,
+        cfg.hub_config,
+        split=hub_split or cfg.hub_splits.train,
+        revision=cfg.revision,
+        offline={} if constants.HF_HUB_OFFLINE else None,  # datasets reads its cache itself
+        errors=(Exception,),  # network, auth, missing dataset: all mean "not loadable here"
+    )
     source = f"{cfg.hub_id}[{hub_split or cfg.hub_splits.train}]"
     loaded = parse_rows(((f"{source} row {i + 1}", r) for i, r in enumerate(rows)), cfg, source)
     return loaded if hub_split else _split_off_test(loaded, cfg, split)

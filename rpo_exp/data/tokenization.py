@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from transformers import PreTrainedTokenizerBase
 
+from rpo_exp.common.files import atomic_dir
 from rpo_exp.common.paths import cache_dir
 from rpo_exp.data.records import Example, Prompt
 
@@ -114,12 +113,8 @@ def tokenize_cached(
     items, stats = tokenize_examples(examples, tokenizer, max_prompt_length, max_length)
     table = datasets.Dataset.from_list([asdict(it) for it in items])
     table.info.description = json.dumps({"stats": asdict(stats), "items": len(items)})
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{key}."))
-    table.save_to_disk(str(tmp))
-    try:
-        os.rename(tmp, path)
-    except OSError:  # another process wrote it first
-        shutil.rmtree(tmp, ignore_errors=True)
+    with atomic_dir(path) as tmp:  # concurrent runs: the first to finish wins
+        table.save_to_disk(str(tmp))
     return items, stats
 
 

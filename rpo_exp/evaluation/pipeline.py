@@ -27,6 +27,7 @@ import torch
 from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.errors import ConfigError, DataError
+from rpo_exp.common.files import files_stamp
 from rpo_exp.data.loading import FORMATS, load_split
 from rpo_exp.data.records import Example, Prompt
 from rpo_exp.evaluation.generation import generate
@@ -134,14 +135,6 @@ def held_out(dataset: DictConfig, cfg: DictConfig) -> list[Row]:
             "eval.num_samples=%d: the split has %d usable prompts", cfg.num_samples, len(rows)
         )
     return [rows[i] for i in sorted(order)]
-
-
-def files_stamp(directory: Path) -> list | None:
-    """(name, size, mtime) of a model dir's files: saved weights that change change the stamp."""
-    if not directory.is_dir():
-        return None
-    files = sorted(f for f in directory.iterdir() if f.is_file())
-    return [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
 
 
 def generations(

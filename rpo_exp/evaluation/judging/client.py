@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -24,6 +23,7 @@ from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
 from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.files import write_text
 from rpo_exp.common.paths import cache_dir
 from rpo_exp.evaluation.judging.verdict import Verdict, parse_logprobs, parse_text
 
@@ -162,9 +162,7 @@ class Judge:
             if verdict is not None:
                 break
         entry = {"verdict": asdict(verdict) if verdict else None, "replies": replies}
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as f:
-            json.dump(entry, f)
-        os.replace(f.name, path)
+        write_text(path, json.dumps(entry))
         return Judgement(verdict, tuple(replies))
 
     def judge_all(self, prompts: list[str]) -> list[Judgement]:
