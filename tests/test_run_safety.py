@@ -6,11 +6,11 @@ from __future__ import annotations
 import errno
 import json
 import logging
-import pickle
 import time
 from pathlib import Path
 
 import pytest
+import torch
 from omegaconf import open_dict
 
 from rpo_exp.common.errors import ConfigError, DivergenceError, StorageError
@@ -123,7 +123,7 @@ def test_a_crafted_checkpoint_pickle_is_never_run(tmp_path: Path) -> None:
         def __reduce__(self):
             return (Path.touch, (marker,))
 
-    (newest / "custom_checkpoint_0.pkl").write_bytes(pickle.dumps(Payload()))
+    torch.save(Payload(), newest / "custom_checkpoint_0.pkl")  # as accelerate's own are saved
     manifest = json.loads((newest / "manifest.json").read_text())
     manifest["custom_checkpoint_0.pkl"] = _sha256(newest / "custom_checkpoint_0.pkl")
     (newest / "manifest.json").write_text(json.dumps(manifest))
