@@ -16,6 +16,7 @@ from rpo_exp.data.loading import FORMATS, check_dataset
 from rpo_exp.modeling.models import DTYPES
 from rpo_exp.training.layouts import BatchLayout, plan
 from rpo_exp.training.objective import Objective
+from rpo_exp.training.precision import PRECISIONS
 from rpo_exp.training.trainer import OPTIMIZERS
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
@@ -25,7 +26,7 @@ GROUP_KEYS = {
         "batch_size", "micro_batch_size", "eval_batch_size", "lr", "optimizer", "weight_decay",
         "lr_scheduler", "warmup_steps", "max_grad_norm", "max_steps", "epochs",
         "max_prompt_length", "max_length", "eval_max_examples", "checkpoint_every", "resume",
-        "overwrite", "divergence_factor",
+        "overwrite", "divergence_factor", "precision", "gradient_checkpointing",
     ),
     "model": ("name", "name_or_path", "tokenizer", "revision", "dtype", "init_config"),
     "dataset": (
@@ -97,8 +98,13 @@ def _check_trainer(t: DictConfig) -> None:
         raise ConfigError(f"trainer.warmup_steps={t.warmup_steps}: must be an integer >= 0")
     if t.resume not in ("auto", "never"):
         raise ConfigError(f"trainer.resume={t.resume}: must be auto or never")
-    if not isinstance(t.overwrite, bool):
-        raise ConfigError(f"trainer.overwrite={t.overwrite}: must be true or false")
+    for key in ("overwrite", "gradient_checkpointing"):
+        if not isinstance(t[key], bool):
+            raise ConfigError(f"trainer.{key}={t[key]}: must be true or false")
+    if t.precision not in PRECISIONS:
+        raise ConfigError(
+            f"trainer.precision={t.precision}: must be one of {', '.join(PRECISIONS)}"
+        )
 
 
 def _positive_int(group: DictConfig, key: str, nullable: bool = False) -> None:

@@ -30,7 +30,7 @@ from rpo_exp.config import validate
 from rpo_exp.data.loading import cross_split_duplicates, load_split
 from rpo_exp.data.tokenization import tokenize_cached
 from rpo_exp.modeling.embeddings import embed_prompts
-from rpo_exp.modeling.models import load_policy, load_tokenizer, model_identity
+from rpo_exp.modeling.models import DTYPES, load_policy, load_tokenizer, model_identity
 from rpo_exp.training.checkpoint import Checkpoints
 from rpo_exp.training.distributed import Ranks
 from rpo_exp.training.rundir import RunDirLock, check_resumable, check_reusable, run_record
@@ -120,9 +120,12 @@ def _train(
     state = accelerator.get_state_dict(trainer.scorer)  # whole weights (FSDP gathers them)
     if not main:
         return {}
-    state = {k.removeprefix("model."): v for k, v in state.items()}
+    dtype = DTYPES[cfg.model.dtype]  # final/ is in the dtype weights load in, whatever the
+    state = {k.removeprefix("model."): v.to(dtype) for k, v in state.items()}  # master dtype
     with atomic_dir(run_dir / "final", replace=True) as tmp:  # complete, or not there
         model.save_pretrained(tmp, state_dict=state)
+        model.config.dtype = cfg.model.dtype  # save_pretrained wrote the master weights' dtype
+        model.config.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
 
     summary = {

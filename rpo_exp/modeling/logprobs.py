@@ -38,17 +38,21 @@ def sequence_logps(
 
 class SequenceScorer(torch.nn.Module):
     """A causal LM whose forward is `sequence_logps`: the module that DDP or FSDP wraps, so
-    that every forward (and the response-only LM head in it) goes through the wrapper."""
+    that every forward (and the response-only LM head in it) goes through the wrapper.
+    `autocast`: the compute dtype of a mixed-precision run (`training.precision`), None for the
+    weights' own; the log-softmax stays fp32 either way."""
 
-    def __init__(self, model: PreTrainedModel):
+    def __init__(self, model: PreTrainedModel, autocast: torch.dtype | None = None):
         super().__init__()
-        self.model = model
+        self.model, self.autocast = model, autocast
         # FSDP's transformer auto-wrap reads the decoder layer class from here
         self._no_split_modules = getattr(model, "_no_split_modules", None)
 
     def forward(self, batch: SequenceBatch) -> torch.Tensor:
         """logp(y) per sequence."""
-        return sequence_logps(self.model, batch)[0]
+        device = next(self.model.parameters()).device.type
+        with torch.autocast(device, dtype=self.autocast, enabled=self.autocast is not None):
+            return sequence_logps(self.model, batch)[0]
 
 
 @torch.no_grad()

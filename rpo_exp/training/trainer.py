@@ -31,6 +31,7 @@ from rpo_exp.losses import LossOutput
 from rpo_exp.losses.group import first_best
 from rpo_exp.modeling.logprobs import SequenceScorer
 from rpo_exp.modeling.packing import collate
+from rpo_exp.training import precision
 from rpo_exp.training.checkpoint import Checkpoints
 from rpo_exp.training.distributed import Ranks
 from rpo_exp.training.layouts import BatchLayout, SeqKey, SeqLogps
@@ -104,7 +105,12 @@ class Trainer:
                 f"trainer.batch_size={cfg.batch_size} with loss.gather=false must divide among "
                 f"{self.ranks.world} processes"
             )
-        scorer = SequenceScorer(model)
+        self.precision = precision.resolve(cfg.precision, next(model.parameters()).dtype)
+        model = precision.prepare_weights(model, self.precision)
+        if cfg.gradient_checkpointing:  # recompute each layer in backward; same values
+            enable = getattr(model, "activation_checkpointing_enable", None)  # transformers 5
+            (enable or model.gradient_checkpointing_enable)({"use_reentrant": False})
+        scorer = SequenceScorer(model, precision.autocast_dtype(self.precision))
         params = [p for p in scorer.parameters() if p.requires_grad]
         optimizer = OPTIMIZERS[cfg.optimizer](params, lr=cfg.lr, weight_decay=cfg.weight_decay)
         # together: FSDP2 shards the model and its optimizer state
@@ -150,7 +156,7 @@ class Trainer:
             table = self.logps_table(split, wanted, desc)
             return torch.tensor([table[k] for k in wanted])
 
-        store = ValueStore("reference", self.reference_identity)
+        store = ValueStore("reference", f"{self.reference_identity}:{self.precision}")
         hashes = [digest(split.sequence(k)) for k in unique]
         if self.ranks.world == 1:
             values, computed = store.get_or_compute(hashes, compute)

@@ -1,0 +1,115 @@
+"""Precision and memory settings: bf16-mixed keeps fp32 master weights that every update moves,
+bf16-true rounds small updates away (and says so), final/ is written in model.dtype, and
+activation checkpointing leaves loss and gradients unchanged."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+import torch
+from accelerate import Accelerator
+from safetensors.torch import load_file
+from transformers import AutoModelForCausalLM
+
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.config import validate
+from rpo_exp.data.loading import load_split
+from rpo_exp.data.tokenization import tokenize_examples
+from rpo_exp.modeling.models import load_policy
+from rpo_exp.train import run
+from rpo_exp.training.trainer import Split, Trainer
+from tests.helpers import TINY, compose_cfg
+
+PAPER_LR = [*TINY, "model.dtype=bfloat16", "trainer.lr=5e-7", "trainer.max_steps=3"]
+PAPER_LR += ["trainer.checkpoint_every=1", "trainer.batch_size=4", "trainer.micro_batch_size=4"]
+PAPER_LR += ["trainer.eval_max_examples=8"]
+
+
+def moved_between_checkpoints(run_dir: Path) -> tuple[set[str], float]:
+    """(dtypes of the checkpointed weights, share of them that differ from step 1 to step 2)."""
+    one = load_file(run_dir / "checkpoints" / "step-1" / "model.safetensors")
+    two = load_file(run_dir / "checkpoints" / "step-2" / "model.safetensors")
+    total = sum(t.numel() for t in one.values())
+    moved = sum((one[k] != two[k]).sum().item() for k in one)
+    return {str(t.dtype) for t in one.values()}, moved / total
+
+
+def test_bf16_mixed_keeps_fp32_master_weights_that_every_update_moves(tmp_path: Path) -> None:
+    run(compose_cfg(*PAPER_LR, "trainer.precision=bf16-mixed"), tmp_path, "mixed")
+    dtypes, moved = moved_between_checkpoints(tmp_path)
+    assert dtypes == {"torch.float32"}
+    assert moved >= 0.99, f"only {moved:.1%} of the master weights moved at lr 5e-7"
+    final = load_file(tmp_path / "final" / "model.safetensors")
+    assert {t.dtype for t in final.values()} == {torch.bfloat16}  # model.dtype
+    assert json.loads((tmp_path / "final" / "config.json").read_text())["dtype"] == "bfloat16"
+    assert AutoModelForCausalLM.from_pretrained(tmp_path / "final").dtype == torch.bfloat16
+
+
+def test_auto_is_bf16_mixed_for_a_bfloat16_model(tmp_path: Path) -> None:
+    run(compose_cfg(*PAPER_LR), tmp_path, "auto")  # trainer.precision=auto, the default
+    dtypes, moved = moved_between_checkpoints(tmp_path)
+    assert dtypes == {"torch.float32"} and moved >= 0.99
+
+
+def test_bf16_true_rounds_most_updates_away_and_says_so(tmp_path: Path, caplog) -> None:
+    with caplog.at_level(logging.WARNING):
+        run(compose_cfg(*PAPER_LR, "trainer.precision=bf16-true"), tmp_path, "true")
+    dtypes, moved = moved_between_checkpoints(tmp_path)
+    assert dtypes == {"torch.bfloat16"}
+    assert moved < 0.5, f"{moved:.1%} moved: bf16 weights should round most updates away"
+    assert caplog.text.count("precision=bf16-true: weights and updates are bf16") == 1
+
+
+def test_a_bad_precision_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"trainer.precision=fp8: must be one of auto, fp32"):
+        validate(compose_cfg(*TINY, "trainer.precision=fp8"))
+
+
+def loss_and_grads(tokenizer, loss: str, checkpointing: bool, micro: int):
+    cfg = compose_cfg(*TINY, f"loss={loss}", "trainer.batch_size=8")
+    cfg.trainer.micro_batch_size = micro
+    cfg.trainer.gradient_checkpointing = checkpointing
+    objective, convert, layout = validate(cfg)
+    items, _ = tokenize_examples(
+        convert(load_split(cfg.dataset, "train").examples[:8]), tokenizer, 64, 128
+    )
+    split = Split(items, embeddings=torch.randn(len(items), 16, generator=torch.Generator()))
+    torch.manual_seed(0)
+    model = load_policy(cfg.model, vocab_size=len(tokenizer))
+    trainer = Trainer(
+        cfg=cfg.trainer,
+        model=model,
+        objective=objective,
+        layout=layout,
+        pad_id=tokenizer.pad_token_id,
+        accelerator=Accelerator(cpu=True),
+    )
+    batch = list(range(len(items)))
+    split.ref = trainer.logps_table(split, trainer.sequence_keys(split, [batch]), "ref")
+    noise = torch.Generator().manual_seed(2)
+    with torch.no_grad():  # away from the reference, so the gradient is not trivial
+        for p in model.parameters():
+            p.add_(torch.randn(p.shape, generator=noise) * 0.02)
+    calls = []  # runs of a layer's MLP: again in backward when the layer is checkpointed
+    mlp = model.get_decoder().layers[0].mlp
+    mlp_forward = mlp.forward  # (module hooks do not fire in the recompute: count the method)
+    mlp.forward = lambda *args, **kwargs: calls.append(1) or mlp_forward(*args, **kwargs)
+    metrics = trainer.backward(split, batch)
+    grads = {n: p.grad.clone() for n, p in model.named_parameters()}
+    return metrics["loss"], grads, len(calls)
+
+
+@pytest.mark.parametrize(("loss", "micro"), [("rpo", 8), ("dpo", 2)])
+def test_gradient_checkpointing_gives_the_same_loss_and_gradients(
+    tokenizer, loss: str, micro: int
+) -> None:
+    plain_loss, plain, plain_calls = loss_and_grads(tokenizer, loss, False, micro)
+    ckpt_loss, ckpt, ckpt_calls = loss_and_grads(tokenizer, loss, True, micro)
+    assert ckpt_calls > plain_calls, "checkpointing recomputes each layer in backward"
+    assert ckpt_loss == pytest.approx(plain_loss, abs=1e-6)
+    assert sum(g.abs().sum() for g in plain.values()) > 0
+    for name, grad in plain.items():
+        torch.testing.assert_close(ckpt[name], grad, rtol=0, atol=1e-6, msg=name)
