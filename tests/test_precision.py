@@ -10,18 +10,14 @@ from pathlib import Path
 
 import pytest
 import torch
-from accelerate import Accelerator
 from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM
 
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.config import validate
-from rpo_exp.data.loading import load_split
-from rpo_exp.data.tokenization import tokenize_examples
-from rpo_exp.modeling.models import load_policy
 from rpo_exp.train import run
-from rpo_exp.training.trainer import Split, Trainer
 from tests.helpers import TINY, compose_cfg
+from tests.test_trainer import grads_after_backward
 
 PAPER_LR = [*TINY, "model.dtype=bfloat16", "trainer.lr=5e-7", "trainer.max_steps=3"]
 PAPER_LR += ["trainer.checkpoint_every=1", "trainer.batch_size=4", "trainer.micro_batch_size=4"]
@@ -68,48 +64,24 @@ def test_a_bad_precision_is_refused() -> None:
         validate(compose_cfg(*TINY, "trainer.precision=fp8"))
 
 
-def loss_and_grads(tokenizer, loss: str, checkpointing: bool, micro: int):
-    cfg = compose_cfg(*TINY, f"loss={loss}", "trainer.batch_size=8")
-    cfg.trainer.micro_batch_size = micro
-    cfg.trainer.gradient_checkpointing = checkpointing
-    objective, convert, layout = validate(cfg)
-    items, _ = tokenize_examples(
-        convert(load_split(cfg.dataset, "train").examples[:8]), tokenizer, 64, 128
-    )
-    split = Split(items, embeddings=torch.randn(len(items), 16, generator=torch.Generator()))
-    torch.manual_seed(0)
-    model = load_policy(cfg.model, vocab_size=len(tokenizer))
-    trainer = Trainer(
-        cfg=cfg.trainer,
-        model=model,
-        objective=objective,
-        layout=layout,
-        pad_id=tokenizer.pad_token_id,
-        accelerator=Accelerator(cpu=True),
-    )
-    batch = list(range(len(items)))
-    split.ref = trainer.logps_table(split, trainer.sequence_keys(split, [batch]), "ref")
-    noise = torch.Generator().manual_seed(2)
-    with torch.no_grad():  # away from the reference, so the gradient is not trivial
-        for p in model.parameters():
-            p.add_(torch.randn(p.shape, generator=noise) * 0.02)
-    calls = []  # runs of a layer's MLP: again in backward when the layer is checkpointed
-    mlp = model.get_decoder().layers[0].mlp
-    mlp_forward = mlp.forward  # (module hooks do not fire in the recompute: count the method)
-    mlp.forward = lambda *args, **kwargs: calls.append(1) or mlp_forward(*args, **kwargs)
-    metrics = trainer.backward(split, batch)
-    grads = {n: p.grad.clone() for n, p in model.named_parameters()}
-    return metrics["loss"], grads, len(calls)
-
-
 @pytest.mark.parametrize(("loss", "micro"), [("rpo", 8), ("dpo", 2)])
 def test_gradient_checkpointing_gives_the_same_loss_and_gradients(
-    tokenizer, loss: str, micro: int
+    tokenizer, monkeypatch, loss: str, micro: int
 ) -> None:
-    plain_loss, plain, plain_calls = loss_and_grads(tokenizer, loss, False, micro)
-    ckpt_loss, ckpt, ckpt_calls = loss_and_grads(tokenizer, loss, True, micro)
-    assert ckpt_calls > plain_calls, "checkpointing recomputes each layer in backward"
-    assert ckpt_loss == pytest.approx(plain_loss, abs=1e-6)
+    from transformers.models.llama.modeling_llama import LlamaMLP
+
+    calls = []  # MLP runs: again in backward where a layer is checkpointed (module hooks do
+    mlp_forward = LlamaMLP.forward  # not fire in the recompute, so count the method)
+    monkeypatch.setattr(
+        LlamaMLP, "forward", lambda *a, **k: calls.append(1) or mlp_forward(*a, **k)
+    )
+    cfg = compose_cfg(*TINY, f"loss={loss}", "trainer.batch_size=8")
+    plain_metrics, plain = grads_after_backward(cfg, tokenizer, micro)
+    plain_calls = len(calls)
+    cfg.trainer.gradient_checkpointing = True
+    ckpt_metrics, ckpt = grads_after_backward(cfg, tokenizer, micro)
+    assert len(calls) - plain_calls > plain_calls, "checkpointing recomputes each layer"
+    assert ckpt_metrics["loss"] == pytest.approx(plain_metrics["loss"], abs=1e-6)
     assert sum(g.abs().sum() for g in plain.values()) > 0
     for name, grad in plain.items():
         torch.testing.assert_close(ckpt[name], grad, rtol=0, atol=1e-6, msg=name)
