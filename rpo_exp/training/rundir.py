@@ -22,9 +22,10 @@ from omegaconf import DictConfig, OmegaConf
 from rpo_exp.common.errors import ConfigError
 
 OUTPUTS = ("metrics.jsonl", "summary.json", "final", "checkpoints", "wandb_run_id")
-# Keys that change how a run is watched, not what it computes: they may differ on resume.
+# Keys that change how a run is watched or its memory, not what it computes: they may differ
+# on resume.
 UNTRACKED = ("logger", "trainer.resume", "trainer.overwrite", "trainer.checkpoint_every",
-             "trainer.divergence_factor")  # fmt: skip
+             "trainer.divergence_factor", "trainer.gradient_checkpointing")  # fmt: skip
 
 
 class RunDirLock:
