@@ -6,6 +6,7 @@ import math
 import re
 from pathlib import Path
 
+import torch
 from omegaconf import DictConfig, OmegaConf
 from transformers import SchedulerType
 
@@ -13,6 +14,7 @@ from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.paths import is_package_path
 from rpo_exp.data.conversions import Conversion
 from rpo_exp.data.loading import FORMATS, check_dataset
+from rpo_exp.modeling.attention import check_available
 from rpo_exp.modeling.models import DTYPES
 from rpo_exp.training.layouts import BatchLayout, plan
 from rpo_exp.training.objective import Objective
@@ -28,7 +30,10 @@ GROUP_KEYS = {
         "max_prompt_length", "max_length", "eval_max_examples", "checkpoint_every", "resume",
         "overwrite", "divergence_factor", "precision", "gradient_checkpointing",
     ),
-    "model": ("name", "name_or_path", "tokenizer", "revision", "dtype", "init_config"),
+    "model": (
+        "name", "name_or_path", "tokenizer", "revision", "dtype", "attn_implementation",
+        "init_config",
+    ),
     "dataset": (
         "name", "format", "hub_id", "hub_config", "revision", "hub_splits", "sample", "path",
         "test_path", "test_size", "on_bad_row", "unpaired", "pairing", "max_train_examples",
@@ -133,6 +138,7 @@ def _number(
 def _check_model(m: DictConfig) -> None:
     if m.dtype not in DTYPES:
         raise ConfigError(f"model.dtype={m.dtype}: must be one of {', '.join(DTYPES)}")
+    check_available(m.attn_implementation, cuda=torch.cuda.is_available())
     if m.init_config is None:
         if not m.name_or_path:
             raise ConfigError("model.name_or_path is required unless model.init_config is set")

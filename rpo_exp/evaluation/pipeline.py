@@ -156,7 +156,7 @@ def generations(
         log.info("%s: reusing %s", policy.name, path)
         return [json.loads(line)["response"] for line in path.read_text().splitlines()]
     tokenizer = load_tokenizer(policy.model)
-    model = load_policy(policy.model, len(tokenizer))
+    model = load_policy(policy.model, len(tokenizer), attn_implementation="sdpa")  # generate
     if torch.cuda.is_available():
         model = model.cuda()
     started = time.perf_counter()

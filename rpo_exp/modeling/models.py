@@ -97,13 +97,17 @@ def load_tokenizer(cfg: DictConfig) -> PreTrainedTokenizerBase:
     return tokenizer
 
 
-def load_policy(cfg: DictConfig, vocab_size: int) -> PreTrainedModel:
-    """The trainable policy in `model.dtype`, dropout disabled (as TRL does for DPO)."""
+def load_policy(
+    cfg: DictConfig, vocab_size: int, attn_implementation: str | None = None
+) -> PreTrainedModel:
+    """The trainable policy in `model.dtype` with `model.attn_implementation` (or
+    `attn_implementation`), dropout disabled (as TRL does for DPO)."""
     dtype = DTYPES[cfg.dtype]
+    attention = attn_implementation or cfg.get("attn_implementation") or "sdpa"
     if cfg.init_config is not None:
         init = OmegaConf.to_container(cfg.init_config, resolve=True)
         config = AutoConfig.for_model(**init, vocab_size=vocab_size)
-        model = AutoModelForCausalLM.from_config(config, dtype=dtype)
+        model = AutoModelForCausalLM.from_config(config, dtype=dtype, attn_implementation=attention)
     else:
         model = load_local_or_hub(
             AutoModelForCausalLM.from_pretrained,
@@ -112,6 +116,7 @@ def load_policy(cfg: DictConfig, vocab_size: int) -> PreTrainedModel:
             OFFLINE_MODELS.format(key="model.name_or_path"),
             dtype=dtype,
             revision=cfg.revision,
+            attn_implementation=attention,
         )
     for module in model.modules():
         if isinstance(module, torch.nn.Dropout):

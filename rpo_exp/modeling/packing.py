@@ -26,11 +26,18 @@ class SequenceBatch:
     labels: Tensor  # [tokens]
     sequence: Tensor  # [tokens]
     size: int  # number of sequences
+    padding_free: bool = False  # `padding_free`'s layout: one row, no prompt sharing
 
 
-def collate(sequences: list[tuple[tuple[int, ...], tuple[int, ...]]], pad_id: int) -> SequenceBatch:
+Sequences = list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+def collate(sequences: Sequences, pad_id: int, share_prompts: bool = True) -> SequenceBatch:
     """(prompt_ids, response_ids) pairs -> one packed batch (see `SequenceBatch`), rows padded to
-    the longest; sequence i of the result is `sequences[i]`."""
+    the longest; sequence i of the result is `sequences[i]`. `share_prompts=False`: the
+    padding-free layout of FlashAttention's varlen kernel instead (`padding_free`)."""
+    if not share_prompts:
+        return padding_free(sequences)
     rows: dict[tuple[int, ...], list[int]] = {}
     for i, (prompt, _) in enumerate(sequences):
         rows.setdefault(prompt, []).append(i)
@@ -64,6 +71,29 @@ def collate(sequences: list[tuple[tuple[int, ...], tuple[int, ...]]], pad_id: in
         torch.tensor(labels, dtype=torch.long),
         torch.tensor(owner, dtype=torch.long),
         len(sequences),
+    )
+
+
+def padding_free(sequences: Sequences) -> SequenceBatch:
+    """One row holding every prompt + response back to back, no padding; `position_ids`
+    restart at 0 on each sequence, which is how transformers tells the sequences apart (the
+    varlen `cu_seqlens` of FlashAttention, a block-diagonal mask for the other kernels).
+    `segment` numbers the sequences from 1; a prompt is encoded once per response."""
+    input_ids, position_ids, segment, sources, labels, owner = [], [], [], [], [], []
+    for i, (prompt, response) in enumerate(sequences):
+        start, n = len(input_ids), len(prompt)
+        input_ids += [*prompt, *response]
+        position_ids += range(n + len(response))
+        segment += [i + 1] * (n + len(response))
+        sources += range(start + n - 1, start + n - 1 + len(response))
+        labels += response
+        owner += [i] * len(response)
+    row = (input_ids, position_ids, segment)
+    return SequenceBatch(
+        *(torch.tensor([values], dtype=torch.long) for values in row),
+        *(torch.tensor(values, dtype=torch.long) for values in (sources, labels, owner)),
+        len(sequences),
+        padding_free=True,
     )
 
 

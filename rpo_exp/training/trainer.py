@@ -29,8 +29,7 @@ from rpo_exp.common.errors import ConfigError, DivergenceError
 from rpo_exp.data.tokenization import Item
 from rpo_exp.losses import LossOutput
 from rpo_exp.losses.group import first_best
-from rpo_exp.modeling.logprobs import SequenceScorer
-from rpo_exp.modeling.packing import collate
+from rpo_exp.modeling.logprobs import SequenceScorer, collate_for
 from rpo_exp.training import precision
 from rpo_exp.training.checkpoint import Checkpoints
 from rpo_exp.training.distributed import Ranks
@@ -120,7 +119,7 @@ class Trainer:
     # -- log-probs --------------------------------------------------------------------------
     def forward(self, split: Split, keys: list[SeqKey]) -> torch.Tensor:
         """logp(y) of each keyed sequence: one packed policy forward (each prompt once)."""
-        return self.scorer(collate([split.sequence(k) for k in keys], self.pad_id))
+        return self.scorer(collate_for(self.model, [split.sequence(k) for k in keys], self.pad_id))
 
     def scored(self, split: Split, keys: list[SeqKey], ranks: Ranks) -> torch.Tensor:
         """logp(y) of every key: each rank scores its shard, then all are gathered."""
