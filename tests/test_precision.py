@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from transformers import AutoModelForCausalLM
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.config import validate
 from rpo_exp.train import run
-from tests.helpers import TINY, compose_cfg
+from tests.helpers import ROOT, TINY, compose_cfg
 from tests.test_trainer import grads_after_backward
 
 PAPER_LR = [*TINY, "model.dtype=bfloat16", "trainer.lr=5e-7", "trainer.max_steps=3"]
@@ -85,3 +87,40 @@ def test_gradient_checkpointing_gives_the_same_loss_and_gradients(
     assert sum(g.abs().sum() for g in plain.values()) > 0
     for name, grad in plain.items():
         torch.testing.assert_close(ckpt[name], grad, rtol=0, atol=1e-6, msg=name)
+
+
+def torchrun_train(run_dir: Path, *overrides: str) -> str:
+    """`rpo_exp.train` under torchrun, 2 gloo processes on CPU (as in test_distributed;
+    `--standalone` picks a free port); its stdout and stderr."""
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
+    done = subprocess.run(
+        [*torchrun, "-m", "rpo_exp.train", *overrides, f"hydra.run.dir={run_dir}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 process(es)" in done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def test_two_ranks_keep_fp32_master_weights_and_write_final_in_bfloat16(tmp_path: Path) -> None:
+    """On 2 ranks (torchrun, gloo) precision is as on one: bf16-mixed checkpoints fp32 master
+    weights that every lr-5e-7 update moves and writes final/ in bfloat16 (model.dtype);
+    bf16-true keeps bf16 weights that most updates leave as they are, and says so on each rank."""
+    mixed, true = tmp_path / "mixed", tmp_path / "true"
+    torchrun_train(mixed, *PAPER_LR, "trainer.precision=bf16-mixed")
+    dtypes, moved = moved_between_checkpoints(mixed)
+    assert dtypes == {"torch.float32"}
+    assert moved >= 0.99, f"only {moved:.1%} of the master weights moved at lr 5e-7"
+    final = load_file(mixed / "final" / "model.safetensors")
+    assert {t.dtype for t in final.values()} == {torch.bfloat16}
+    assert json.loads((mixed / "final" / "config.json").read_text())["dtype"] == "bfloat16"
+    assert AutoModelForCausalLM.from_pretrained(mixed / "final").dtype == torch.bfloat16
+
+    logs = torchrun_train(true, *PAPER_LR, "trainer.precision=bf16-true")
+    dtypes, moved = moved_between_checkpoints(true)
+    assert dtypes == {"torch.bfloat16"}
+    assert moved < 0.5, f"{moved:.1%} moved: bf16 weights should round most updates away"
+    assert logs.count("precision=bf16-true: weights and updates are bf16") == 2  # one per rank
