@@ -14,6 +14,7 @@ from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.paths import is_package_path
 from rpo_exp.data.conversions import Conversion
 from rpo_exp.data.loading import FORMATS, check_dataset
+from rpo_exp.modeling.adapters import check_adapters
 from rpo_exp.modeling.attention import check_available
 from rpo_exp.modeling.models import DTYPES
 from rpo_exp.training.layouts import BatchLayout, plan
@@ -40,6 +41,7 @@ GROUP_KEYS = {
         "max_test_examples",
     ),
     "embedder": ("name", "name_or_path", "zip_parts", "batch_size"),
+    "peft": ("name", "r", "alpha", "dropout", "target_modules", "merge"),
 }  # fmt: skip
 SCHEDULERS = tuple(s.value for s in SchedulerType)
 
@@ -64,6 +66,15 @@ def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
     objective = Objective.from_config(cfg.loss)
     _check_trainer(cfg.trainer)
     _check_model(cfg.model)
+    check_adapters(cfg.peft, cuda=torch.cuda.is_available())
+    t = cfg.trainer
+    if cfg.peft.name != "none" and cfg.peft.dropout and t.micro_batch_size < t.batch_size:
+        raise ConfigError(
+            f"peft.dropout={cfg.peft.dropout} with trainer.micro_batch_size={t.micro_batch_size}"
+            f" < trainer.batch_size={t.batch_size}: a micro-batched step runs each forward twice"
+            " and needs them equal; set peft.dropout=0 or trainer.micro_batch_size="
+            f"{t.batch_size}"
+        )
     data = cfg.dataset
     check_dataset(data)
     convert, layout = plan(cfg.loss.name, objective.kind, FORMATS[data.format].form, data)

@@ -29,8 +29,22 @@ from rpo_exp.common.files import atomic_dir, write_text
 from rpo_exp.config import validate
 from rpo_exp.data.loading import cross_split_duplicates, load_split
 from rpo_exp.data.tokenization import tokenize_cached
+from rpo_exp.modeling.adapters import (
+    attach,
+    base_state,
+    is_adapted,
+    merge,
+    quantization,
+    save_adapter,
+)
 from rpo_exp.modeling.embeddings import embed_prompts
-from rpo_exp.modeling.models import DTYPES, load_policy, load_tokenizer, model_identity
+from rpo_exp.modeling.models import (
+    DTYPES,
+    load_policy,
+    load_tokenizer,
+    model_identity,
+    resolve_source,
+)
 from rpo_exp.training.checkpoint import Checkpoints
 from rpo_exp.training.distributed import Ranks
 from rpo_exp.training.rundir import RunDirLock, check_resumable, check_reusable, run_record
@@ -94,7 +108,12 @@ def _train(
         splits["train"].embeddings, splits["test"].embeddings = vectors.split(
             [len(splits["train"].items), len(splits["test"].items)]
         )
-    model = load_policy(cfg.model, vocab_size=len(tokenizer)).to(device)
+    quantized = quantization(cfg.peft)
+    model = load_policy(cfg.model, vocab_size=len(tokenizer), quantization=quantized)
+    identity = model_identity(cfg.model, model if quantized else model.to(device), cfg.seed)
+    if cfg.peft.name != "none":  # a frozen base in model.dtype computes differently
+        identity += f":peft={cfg.peft.name}"
+    model = attach(model, cfg.peft)
     checkpoints.truncate_metrics(resume[1]["metrics_lines"] if resume else 0)
     tracker = Tracker(run_dir, cfg, run_name) if main else None
     try:
@@ -110,7 +129,7 @@ def _train(
             accelerator=accelerator,
             seed=cfg.seed,
             tracker=tracker,
-            reference_identity=model_identity(cfg.model, model, cfg.seed),
+            reference_identity=identity,
             checkpoints=checkpoints,
         )
         before, after = trainer.fit(splits["train"], splits["test"], resume)
@@ -120,13 +139,7 @@ def _train(
     state = accelerator.get_state_dict(trainer.scorer)  # whole weights (FSDP gathers them)
     if not main:
         return {}
-    dtype = DTYPES[cfg.model.dtype]  # final/ is in the dtype weights load in, whatever the
-    state = {k.removeprefix("model."): v.to(dtype) for k, v in state.items()}  # master dtype
-    with atomic_dir(run_dir / "final", replace=True) as tmp:  # complete, or not there
-        model.save_pretrained(tmp, state_dict=state)
-        model.config.dtype = cfg.model.dtype  # save_pretrained wrote the master weights' dtype
-        model.config.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
+    save_final(cfg, model, tokenizer, state, run_dir)
 
     summary = {
         "run_dir": str(run_dir),
@@ -138,6 +151,36 @@ def _train(
     }
     write_text(run_dir / "summary.json", json.dumps(summary, indent=2))
     return summary
+
+
+def save_final(cfg: DictConfig, model, tokenizer, state: dict, run_dir: Path) -> None:
+    """`final/` in `model.dtype` (whatever the master weights' dtype), complete or not there:
+    the whole policy, or with `peft` its adapter (plus, for a randomly initialised base, the
+    base in `final/base/`); with `peft.merge=true` also merged full weights in `final_merged/`."""
+    dtype = DTYPES[cfg.model.dtype]
+    state = {
+        k.removeprefix("model."): v.to(dtype) if v.is_floating_point() else v
+        for k, v in state.items()
+    }
+    final = run_dir / "final"
+    target = model.get_base_model() if is_adapted(model) else model
+    target.config.dtype = cfg.model.dtype  # else save_pretrained writes the master dtype
+    with atomic_dir(final, replace=True) as tmp:
+        if is_adapted(model):
+            if cfg.model.init_config is None:
+                base = resolve_source(cfg.model.name_or_path)
+                base = str(Path(base).resolve()) if Path(base).is_dir() else base
+            else:  # the base exists nowhere else
+                target.save_pretrained(tmp / "base", state_dict=base_state(state))
+                base = str(final / "base")
+            save_adapter(model, state, tmp, base)
+        else:
+            model.save_pretrained(tmp, state_dict=state)
+        tokenizer.save_pretrained(tmp)
+    if is_adapted(model) and cfg.peft.merge:
+        with atomic_dir(run_dir / "final_merged", replace=True) as tmp:
+            merge(final, tmp, dtype)
+            tokenizer.save_pretrained(tmp)
 
 
 def on_main(fn: Callable[[], T], main: bool) -> T | None:

@@ -38,13 +38,15 @@ def metrics(run_dir: Path) -> list[dict]:
     return [{k: v for k, v in json.loads(r).items() if "perf/" not in k} for r in lines]
 
 
-def test_sigkill_then_resume_is_bit_identical(tmp_path: Path) -> None:
+@pytest.mark.parametrize("adapters", ["none", "lora"])
+def test_sigkill_then_resume_is_bit_identical(tmp_path: Path, adapters: str) -> None:
     whole, killed = tmp_path / "whole", tmp_path / "killed"
-    assert run_train(*ARGS, run_dir=whole).returncode == 0
+    args = [*ARGS, f"peft={adapters}"]
+    assert run_train(*args, run_dir=whole).returncode == 0
     # step k's row is logged before checkpoint k is saved: from step 2 on, one is always there
     kill_after = random.randint(2, STEPS - 2)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rpo_exp.train", *ARGS, f"hydra.run.dir={killed}"],
+        [sys.executable, "-m", "rpo_exp.train", *args, f"hydra.run.dir={killed}"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -58,14 +60,16 @@ def test_sigkill_then_resume_is_bit_identical(tmp_path: Path) -> None:
     assert train_steps_logged(killed) < STEPS, f"killed after step {kill_after}, too late"
     assert not (killed / "final").exists()
 
-    resumed = run_train(*ARGS, run_dir=killed)
+    resumed = run_train(*args, run_dir=killed)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "resumed from" in resumed.stderr + resumed.stdout
-    want = load_file(whole / "final" / "model.safetensors")
-    got = load_file(killed / "final" / "model.safetensors")
-    assert want.keys() == got.keys()
-    for name, tensor in want.items():
-        assert got[name].equal(tensor), f"{name} differs (killed after step {kill_after})"
+    files = sorted(p.relative_to(whole) for p in (whole / "final").rglob("*.safetensors"))
+    assert len(files) == (2 if adapters == "lora" else 1)  # lora: the adapter and the base
+    for file in files:
+        want, got = load_file(whole / file), load_file(killed / file)
+        assert want.keys() == got.keys()
+        for name, tensor in want.items():
+            assert got[name].equal(tensor), f"{file}: {name} differs (killed after {kill_after})"
     rows = metrics(killed)
     assert [r["step"] for r in rows] == [0, 0, *range(1, STEPS + 1), STEPS]
     assert rows == metrics(whole)

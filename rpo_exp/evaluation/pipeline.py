@@ -71,11 +71,13 @@ def run_policy(run_dir: str, key: str = "run_dir") -> tuple[Policy, DictConfig]:
     """(the policy a training run saved, that run's config); `key` names the setting in errors."""
     path = Path(run_dir)
     saved = path / ".hydra" / "config.yaml"
-    if not (path / "final" / "config.json").is_file() or not saved.is_file():
+    weights = [path / "final" / name for name in ("config.json", "adapter_config.json")]
+    if not any(w.is_file() for w in weights) or not saved.is_file():
         raise ConfigError(
-            f"{key}={run_dir}: not a finished training run (expected final/config.json and "
-            ".hydra/config.yaml, written by `python -m rpo_exp.train`)"
-        )
+            f"{key}={run_dir}: not a finished training run (expected final/config.json, or "
+            "final/adapter_config.json for peft=lora, and .hydra/config.yaml, written by "
+            "`python -m rpo_exp.train`)"
+        )  # an adapter dir loads as its base + adapter (transformers' peft integration)
     train_cfg = OmegaConf.load(saved)
     model = OmegaConf.merge(
         train_cfg.model,

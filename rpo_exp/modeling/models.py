@@ -24,6 +24,7 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
+from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.files import atomic_dir, files_stamp
 from rpo_exp.common.hub import load_local_or_hub
 from rpo_exp.common.paths import cache_dir, is_package_path, package_path
@@ -98,12 +99,21 @@ def load_tokenizer(cfg: DictConfig) -> PreTrainedTokenizerBase:
 
 
 def load_policy(
-    cfg: DictConfig, vocab_size: int, attn_implementation: str | None = None
+    cfg: DictConfig, vocab_size: int, attn_implementation: str | None = None, quantization=None
 ) -> PreTrainedModel:
     """The trainable policy in `model.dtype` with `model.attn_implementation` (or
-    `attn_implementation`), dropout disabled (as TRL does for DPO)."""
+    `attn_implementation`), dropout disabled (as TRL does for DPO). `quantization`: a
+    transformers quantization config (QLoRA's 4-bit base, loaded onto the current GPU)."""
     dtype = DTYPES[cfg.dtype]
     attention = attn_implementation or cfg.get("attn_implementation") or "sdpa"
+    extra = {}
+    if quantization is not None:
+        if cfg.init_config is not None:
+            raise ConfigError("peft=qlora quantizes pretrained weights: set model.name_or_path")
+        extra = {
+            "quantization_config": quantization,
+            "device_map": {"": torch.cuda.current_device()},
+        }
     if cfg.init_config is not None:
         init = OmegaConf.to_container(cfg.init_config, resolve=True)
         config = AutoConfig.for_model(**init, vocab_size=vocab_size)
@@ -117,6 +127,7 @@ def load_policy(
             dtype=dtype,
             revision=cfg.revision,
             attn_implementation=attention,
+            **extra,
         )
     for module in model.modules():
         if isinstance(module, torch.nn.Dropout):

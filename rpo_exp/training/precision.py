@@ -44,11 +44,18 @@ def autocast_dtype(precision: str) -> torch.dtype | None:
 
 
 def prepare_weights(model: torch.nn.Module, precision: str) -> torch.nn.Module:
-    """Cast the loaded policy's weights to the master dtype of `precision` (resolved)."""
+    """Cast the loaded policy's trained weights to the master dtype of `precision` (resolved);
+    frozen weights (an adapted policy's base) stay as loaded."""
     if precision == "bf16-true":
         log.warning(
             "trainer.precision=bf16-true: weights and updates are bf16, so updates smaller than "
             "1/128 of a weight round away (most weights do not move at lr 5e-7); "
             "trainer.precision=bf16-mixed keeps fp32 master weights"
         )
-    return model.to(master_dtype(precision))
+    dtype = master_dtype(precision)
+    if all(p.requires_grad for p in model.parameters()):
+        return model.to(dtype)  # buffers too, as a full fine-tune always did
+    for param in model.parameters():
+        if param.requires_grad:
+            param.data = param.data.to(dtype)
+    return model

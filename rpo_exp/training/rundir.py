@@ -25,7 +25,8 @@ OUTPUTS = ("metrics.jsonl", "summary.json", "final", "checkpoints", "wandb_run_i
 # Keys that change how a run is watched or its memory, not what it computes: they may differ
 # on resume.
 UNTRACKED = ("logger", "trainer.resume", "trainer.overwrite", "trainer.checkpoint_every",
-             "trainer.divergence_factor", "trainer.gradient_checkpointing")  # fmt: skip
+             "trainer.divergence_factor", "trainer.gradient_checkpointing",
+             "peft.merge")  # fmt: skip
 
 
 class RunDirLock:
