@@ -16,33 +16,11 @@ from rpo_exp.data.conversions import Conversion
 from rpo_exp.data.loading import FORMATS, check_dataset
 from rpo_exp.modeling.adapters import check_adapters
 from rpo_exp.modeling.attention import check_available
-from rpo_exp.modeling.models import DTYPES
+from rpo_exp.schema import check_schema
 from rpo_exp.training.layouts import BatchLayout, plan
 from rpo_exp.training.objective import Objective
-from rpo_exp.training.precision import PRECISIONS
-from rpo_exp.training.trainer import OPTIMIZERS
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
-# The keys each group may hold: any other key (`+trainer.foo=1`, a typo) fails, naming the valid.
-GROUP_KEYS = {
-    "trainer": (
-        "batch_size", "micro_batch_size", "eval_batch_size", "lr", "optimizer", "weight_decay",
-        "lr_scheduler", "warmup_steps", "max_grad_norm", "max_steps", "epochs",
-        "max_prompt_length", "max_length", "eval_max_examples", "checkpoint_every", "resume",
-        "overwrite", "divergence_factor", "precision", "gradient_checkpointing",
-    ),
-    "model": (
-        "name", "name_or_path", "tokenizer", "revision", "dtype", "attn_implementation",
-        "init_config",
-    ),
-    "dataset": (
-        "name", "format", "hub_id", "hub_config", "revision", "hub_splits", "sample", "path",
-        "test_path", "test_size", "on_bad_row", "unpaired", "pairing", "max_train_examples",
-        "max_test_examples",
-    ),
-    "embedder": ("name", "name_or_path", "zip_parts", "batch_size"),
-    "peft": ("name", "r", "alpha", "dropout", "target_modules", "merge"),
-}  # fmt: skip
 SCHEDULERS = tuple(s.value for s in SchedulerType)
 
 
@@ -59,10 +37,7 @@ OmegaConf.register_new_resolver("default_tau", default_tau, replace=True)
 def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
     """Check the composed config; returns the loss objective it names, the conversion its
     data needs and the batch layout (an unsupported loss/data pair fails here)."""
-    for group, keys in GROUP_KEYS.items():
-        unknown = sorted(set(cfg[group]) - set(keys))
-        if unknown:
-            raise ConfigError(f"{group}: unknown keys {unknown}; valid: {', '.join(sorted(keys))}")
+    check_schema(cfg)  # unknown keys and types (rpo_exp.schema); the rules beyond follow
     objective = Objective.from_config(cfg.loss)
     _check_trainer(cfg.trainer)
     _check_model(cfg.model)
@@ -95,10 +70,6 @@ def _check_trainer(t: DictConfig) -> None:
             f"trainer.max_prompt_length={t.max_prompt_length} must be < "
             f"trainer.max_length={t.max_length}"
         )
-    if t.optimizer not in OPTIMIZERS:
-        raise ConfigError(
-            f"trainer.optimizer={t.optimizer}: must be one of {', '.join(OPTIMIZERS)}"
-        )
     if t.lr_scheduler not in SCHEDULERS:
         raise ConfigError(
             f"trainer.lr_scheduler={t.lr_scheduler}: must be one of {', '.join(SCHEDULERS)}"
@@ -112,15 +83,6 @@ def _check_trainer(t: DictConfig) -> None:
         _positive_int(t, key, nullable=True)
     if not (isinstance(t.warmup_steps, int) and t.warmup_steps >= 0):
         raise ConfigError(f"trainer.warmup_steps={t.warmup_steps}: must be an integer >= 0")
-    if t.resume not in ("auto", "never"):
-        raise ConfigError(f"trainer.resume={t.resume}: must be auto or never")
-    for key in ("overwrite", "gradient_checkpointing"):
-        if not isinstance(t[key], bool):
-            raise ConfigError(f"trainer.{key}={t[key]}: must be true or false")
-    if t.precision not in PRECISIONS:
-        raise ConfigError(
-            f"trainer.precision={t.precision}: must be one of {', '.join(PRECISIONS)}"
-        )
 
 
 def _positive_int(group: DictConfig, key: str, nullable: bool = False) -> None:
@@ -147,8 +109,6 @@ def _number(
 
 
 def _check_model(m: DictConfig) -> None:
-    if m.dtype not in DTYPES:
-        raise ConfigError(f"model.dtype={m.dtype}: must be one of {', '.join(DTYPES)}")
     check_available(m.attn_implementation, cuda=torch.cuda.is_available())
     if m.init_config is None:
         if not m.name_or_path:

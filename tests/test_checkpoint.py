@@ -97,7 +97,10 @@ def test_corrupt_last_checkpoint_falls_back_to_the_one_before(tmp_path: Path) ->
     ("override", "message"),
     [
         ("trainer.checkpoint_every=0", "trainer.checkpoint_every=0: must be a positive"),
-        ("trainer.resume=yes", "trainer.resume=yes: must be auto or never"),
+        (
+            "trainer.resume=yes",
+            r"trainer.resume=yes: Invalid value 'yes', expected one of \[auto, never\]",
+        ),
     ],
 )
 def test_checkpoint_options_are_validated(override: str, message: str) -> None:
