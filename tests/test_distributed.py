@@ -18,6 +18,7 @@ from accelerate import Accelerator
 from rpo_exp.config import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
+from rpo_exp.modeling.adapters import attach
 from rpo_exp.modeling.models import load_policy, load_tokenizer
 from rpo_exp.training.trainer import Split, Trainer
 from tests.helpers import ROOT, TINY, compose_cfg
@@ -33,6 +34,7 @@ CASES = {
     "swepo": (["loss=swepo", "dataset=ultrafeedback_sample", "trainer.batch_size=3"], 3),
     "swepo_micro": (["loss=swepo", "dataset=ultrafeedback_sample", "trainer.batch_size=3"], 1),
     "rpo_local": (["loss=rpo", "loss.gather=false", "trainer.batch_size=8"], 8),
+    "rpo_lora_micro": (["loss=rpo", "peft=lora", "trainer.batch_size=8"], 2),  # adapters only
 }
 
 
@@ -48,7 +50,7 @@ def backward(case: str, accelerator=None, batch: list[int] | None = None):
     embeddings = torch.randn(len(items), 16, generator=torch.Generator().manual_seed(1))
     split = Split(items, embeddings=embeddings)
     torch.manual_seed(0)
-    model = load_policy(cfg.model, vocab_size=len(tokenizer))
+    model = attach(load_policy(cfg.model, vocab_size=len(tokenizer)), cfg.peft)
     identity = "tiny" if accelerator else None  # ranks share a fresh reference cache
     trainer = Trainer(
         cfg=cfg.trainer,
@@ -66,7 +68,8 @@ def backward(case: str, accelerator=None, batch: list[int] | None = None):
         for p in model.parameters():
             p.add_(torch.randn(p.shape, generator=noise) * 0.02)
     metrics = trainer.backward(split, batch)
-    return metrics, {n: p.grad.detach().clone() for n, p in model.named_parameters()}, batch
+    grads = {n: p.grad.detach().clone() for n, p in model.named_parameters() if p.requires_grad}
+    return metrics, grads, batch
 
 
 def _worker(rank: int, port: int, out: str, cache: str) -> None:
