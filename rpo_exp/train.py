@@ -110,7 +110,9 @@ def _train(
         )
     quantized = quantization(cfg.peft)
     model = load_policy(cfg.model, vocab_size=len(tokenizer), quantization=quantized)
-    identity = model_identity(cfg.model, model if quantized else model.to(device), cfg.seed)
+    if quantized is None:  # a 4-bit base is loaded onto its GPU
+        model = model.to(device)
+    identity = model_identity(cfg.model, model, cfg.seed)
     if cfg.peft.name != "none":  # a frozen base in model.dtype computes differently
         identity += f":peft={cfg.peft.name}"
     model = attach(model, cfg.peft)
