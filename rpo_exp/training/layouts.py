@@ -117,7 +117,8 @@ class Paired(BatchLayout):
             }
         if graded.ref is not None:
             out |= {"ref_chosen_logps": graded.ref[:n], "ref_rejected_logps": graded.ref[n:]}
-        return out
+        positions = torch.arange(n, device=graded.policy.device)  # for loss.contrast_block
+        return out | {"chosen_positions": positions, "rejected_positions": positions}
 
     def prompt_embeddings(self, items: list[Item], batch: list[int], embeddings: Tensor) -> dict:
         emb = embeddings[batch]
@@ -168,7 +169,13 @@ class UnpairedContrast(Paired):
         }
         if graded.ref is not None:
             out |= {"ref_chosen_logps": graded.ref[:m], "ref_rejected_logps": graded.ref[m:]}
-        return out
+        good = [p for p, i in enumerate(batch) if items[i].desirable]
+        bad = [p for p, i in enumerate(batch) if not items[i].desirable]
+        device = graded.policy.device  # batch positions, for loss.contrast_block
+        return out | {
+            "chosen_positions": torch.tensor(good, dtype=torch.long, device=device),
+            "rejected_positions": torch.tensor(bad, dtype=torch.long, device=device),
+        }
 
     def prompt_embeddings(self, items: list[Item], batch: list[int], embeddings: Tensor) -> dict:
         ordered = self._sorted(items, batch)

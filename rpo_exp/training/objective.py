@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import torch
 from omegaconf import DictConfig
 from torch import Tensor
 
@@ -47,6 +48,7 @@ class Objective:
     kwargs: dict  # hyperparameters from the loss config
     weighting: dict | None  # contrast_weights arguments, for losses that take `weights`
     gather: bool = True  # global-batch loss on all ranks (docs/method.md, "Multi-process training")
+    contrast_block: int | None = None  # contrast within blocks of this many items (None: all)
 
     @classmethod
     def from_config(cls, cfg: DictConfig) -> Objective:
@@ -77,7 +79,8 @@ class Objective:
                 check_contrast_args(**weighting)
             except ValueError as err:
                 raise ConfigError(f"loss.{_key_of(str(err))}: {err}") from None
-        allowed = hyper | (set(WEIGHTING_KEYS) if weighting else set()) | {"name", "fn", "gather"}
+        contrast_keys = {*WEIGHTING_KEYS, "contrast_block"} if weighting else set()
+        allowed = hyper | contrast_keys | {"name", "fn", "gather"}
         extra = sorted(set(cfg) - allowed)
         if extra:
             raise ConfigError(
@@ -90,7 +93,15 @@ class Objective:
         gather = cfg.get("gather", True)
         if not isinstance(gather, bool):
             raise ConfigError(f"loss.gather={gather}: must be true or false")
-        return cls(cfg.name, fn, tensors, kwargs, weighting, gather)
+        block = cfg.get("contrast_block")
+        if block is not None and (
+            isinstance(block, bool) or not isinstance(block, int) or block < 1
+        ):
+            raise ConfigError(
+                f"loss.contrast_block={block}: must be a positive integer (items per block, as "
+                "the released code's per-GPU batch) or null (the whole batch)"
+            )
+        return cls(cfg.name, fn, tensors, kwargs, weighting, gather, block and int(block))
 
     @property
     def kind(self) -> str:
@@ -107,7 +118,14 @@ class Objective:
 
     def __call__(self, tensors: dict[str, Tensor]) -> LossOutput:
         """`tensors`: the batch's tensors by their `rpo_exp.losses` argument names, plus
-        `chosen_prompt_emb` and `rejected_prompt_emb` when the weighting needs them."""
+        `chosen_prompt_emb` and `rejected_prompt_emb` when the weighting needs them, and
+        `chosen_positions`/`rejected_positions` (each side's items' places in the batch) for
+        `contrast_block`."""
+        if self.contrast_block is not None and self.weighting is not None:
+            return blockwise(self._loss, tensors, self.contrast_block)
+        return self._loss(tensors)
+
+    def _loss(self, tensors: dict[str, Tensor]) -> LossOutput:
         if self.weighting is not None:
             tensors = tensors | {
                 "weights": contrast_weights(
@@ -119,6 +137,43 @@ class Objective:
                 ).to(tensors["policy_chosen_logps"].device)
             }
         return self.fn(**{name: tensors[name] for name in self.tensors}, **self.kwargs)
+
+
+def blockwise(
+    loss: Callable[[dict[str, Tensor]], LossOutput], tensors: dict[str, Tensor], size: int
+) -> LossOutput:
+    """The contrast loss within consecutive blocks of `size` batch items, averaged over the
+    blocks (docs/method.md, "RPO contrast matrix"): what the released code optimises with a
+    per-GPU batch of `size`. A block without a chosen or without a rejected item (unpaired
+    data) has no contrast and is left out, counted in `rpo/empty_blocks`."""
+    chosen_block = tensors["chosen_positions"] // size
+    rejected_block = tensors["rejected_positions"] // size
+    outs, empty = [], 0
+    for block in torch.cat([chosen_block, rejected_block]).unique().tolist():
+        rows, cols = chosen_block == block, rejected_block == block
+        if not rows.any() or not cols.any():
+            empty += 1
+            continue
+        side = {"chosen": rows, "rejected": cols}  # policy_chosen_logps, chosen_prompt_emb, ..
+        part = {
+            name: next((value[m] for key, m in side.items() if key in name), value)
+            for name, value in tensors.items()
+        }
+        outs.append(loss(part))
+    if not outs:
+        raise ConfigError(
+            f"loss.contrast_block={size}: no block of {size} items of this batch holds both a "
+            "chosen and a rejected response; use a larger block"
+        )
+    shared = set.intersection(*(set(out.metrics) for out in outs))  # effective_beta: square only
+    metrics = {key: torch.stack([out.metrics[key] for out in outs]).mean() for key in shared}
+    metrics |= {"rpo/contrast_blocks": torch.tensor(len(outs)), "rpo/empty_blocks": empty}
+    return LossOutput(
+        loss=torch.stack([out.loss for out in outs]).mean(),
+        chosen_rewards=torch.cat([out.chosen_rewards for out in outs]),
+        rejected_rewards=torch.cat([out.rejected_rewards for out in outs]),
+        metrics=metrics,
+    )
 
 
 def loss_kind(tensors: tuple[str, ...]) -> str:
