@@ -17,6 +17,7 @@ from rpo_exp.losses.output import (
 
 WEIGHTINGS = ("embedding", "uniform", "diagonal", "identity")
 WEIGHT_SCALES = ("row", "mean_one")
+WEIGHTS_ON = ("logit", "loss")  # Eq. 14 | the released code's diagonal trainer
 
 
 def check_contrast_args(strategy: str, *, tau: float, alpha: float, scale: str) -> None:
@@ -96,12 +97,17 @@ def rpo_loss(
     weights: Tensor,
     *,
     beta: float = 0.1,
+    weights_on: str = "logit",
 ) -> LossOutput:
     """RPO contrast loss, RPO paper Eq. 14: -(1/MN) sum_ij logsig(beta * w_ij * L_ij),
-    L_ij = delta(y_w,i) - delta(y_l,j).
+    L_ij = delta(y_w,i) - delta(y_l,j). `weights_on="loss"`: the released code's placement,
+    sum_ij w_ij l_ij / sum_ij w_ij with l_ij = -logsig(beta * L_ij) (for diagonal weights,
+    (1/M) sum_i [alpha l_ii + (1 - alpha) mean_{j != i} l_ij]).
 
     Metrics: `rpo/weight_entropy` and, for a square (paired) matrix, `rpo/effective_beta`.
     """
+    if weights_on not in WEIGHTS_ON:
+        raise ValueError(f"weights_on must be one of {', '.join(WEIGHTS_ON)}; got '{weights_on}'")
     m = check_1d_same_length(
         policy_chosen_logps=policy_chosen_logps, ref_chosen_logps=ref_chosen_logps
     )
@@ -115,8 +121,12 @@ def rpo_loss(
     rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
     w = weights.to(dtype=dtype, device=chosen.device)
     logits = chosen[:, None] - rejected[None, :]
+    if weights_on == "logit":
+        loss = -F.logsigmoid(beta * w * logits).mean()
+    else:
+        loss = (w * -F.logsigmoid(beta * logits)).sum() / w.sum()
     return LossOutput(
-        loss=-F.logsigmoid(beta * w * logits).mean(),
+        loss=loss,
         chosen_rewards=beta * chosen.detach(),
         rejected_rewards=beta * rejected.detach(),
         metrics=_weight_metrics(w, beta),

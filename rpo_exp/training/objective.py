@@ -21,7 +21,7 @@ from torch import Tensor
 from rpo_exp import losses
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.losses import LossOutput, contrast_weights
-from rpo_exp.losses.contrast import check_contrast_args
+from rpo_exp.losses.contrast import WEIGHTS_ON, check_contrast_args
 
 PAIRED_TENSORS = (
     "policy_chosen_logps",
@@ -87,6 +87,10 @@ class Objective:
                 f"loss={cfg.name}: unknown keys {extra} for {cfg.fn}; valid: {sorted(allowed)}"
             )
         kwargs = {k: cfg[k] for k in hyper if k in cfg}
+        if kwargs.get("weights_on", "logit") not in WEIGHTS_ON:
+            raise ConfigError(
+                f"loss.weights_on={kwargs['weights_on']}: must be one of {', '.join(WEIGHTS_ON)}"
+            )
         for key in ("beta", "tau"):
             if key in kwargs and not kwargs[key] > 0:
                 raise ConfigError(f"loss.{key}={kwargs[key]}: must be > 0")

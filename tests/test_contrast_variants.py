@@ -1,6 +1,7 @@
-"""`loss.contrast_block=k`: RPO contrasted within consecutive blocks of k items, the mean of the
-block losses, as the released code optimises with a per-GPU batch of k (docs/method.md, "RPO
-contrast matrix")."""
+"""The released RPO code's variants as named choices: `loss.contrast_block=k` (RPO contrasted
+within consecutive blocks of k items, the mean of the block losses, as the released code
+optimises with a per-GPU batch of k), `weighting=diagonal_released` and `uniform_released`
+(docs/method.md, "RPO contrast matrix", "Known differences")."""
 
 from __future__ import annotations
 
@@ -108,3 +109,44 @@ def test_micro_batching_stays_exact_with_blocks(tokenizer) -> None:
 def test_a_bad_block_is_refused(value) -> None:
     with pytest.raises(ConfigError, match=rf"loss.contrast_block={value}: must be a positive"):
         objective(value)
+
+
+def paired(m: int = 6) -> dict[str, torch.Tensor]:
+    return {k: v for k, v in batch(list(range(m)), list(range(m))).items() if "emb" not in k}
+
+
+def released_objective(option: str) -> Objective:
+    return Objective.from_config(compose_cfg(*TINY, "loss=rpo", f"weighting={option}").loss)
+
+
+def test_diagonal_released_weights_the_pair_losses_outside_the_log_sigmoid() -> None:
+    """(1/M) sum_i [alpha l_ii + (1 - alpha) mean_{j != i} l_ij], l_ij = -logsig(beta L_ij)."""
+    t, alpha, beta = paired(), 0.8, 0.1
+    chosen = t["policy_chosen_logps"] - t["ref_chosen_logps"]
+    rejected = t["policy_rejected_logps"] - t["ref_rejected_logps"]
+    pair = -torch.nn.functional.logsigmoid(beta * (chosen[:, None] - rejected[None, :]))
+    m = len(chosen)
+    off = (pair.sum(1) - pair.diagonal()) / (m - 1)
+    want = (alpha * pair.diagonal() + (1 - alpha) * off).mean()
+    got = released_objective("diagonal_released")(t).loss
+    assert abs(got.item() - want.item()) < 1e-9
+    paper = Objective.from_config(compose_cfg(*TINY, "loss=rpo", "weighting=diagonal").loss)
+    assert abs(paper(t).loss.item() - want.item()) > 1e-4  # Eq. 13-14 is another objective
+
+
+def test_uniform_released_weights_every_entry_one() -> None:
+    """-(1/MN) sum_ij logsig(beta L_ij): weights of 1, not the paper's 1/N."""
+    t, beta = paired(), 0.1
+    chosen = t["policy_chosen_logps"] - t["ref_chosen_logps"]
+    rejected = t["policy_rejected_logps"] - t["ref_rejected_logps"]
+    want = -torch.nn.functional.logsigmoid(beta * (chosen[:, None] - rejected[None, :])).mean()
+    assert abs(released_objective("uniform_released")(t).loss.item() - want.item()) < 1e-9
+
+
+def test_weights_on_is_checked_and_rpo_only() -> None:
+    with pytest.raises(ConfigError, match=r"loss.weights_on=inside: must be one of logit, loss"):
+        Objective.from_config(compose_cfg(*TINY, "loss=rpo", "loss.weights_on=inside").loss)
+    with pytest.raises(ConfigError, match=r"unknown keys \['weights_on'\]"):
+        Objective.from_config(
+            compose_cfg(*TINY, "loss=simpo_rpo", "weighting=diagonal_released").loss
+        )
