@@ -32,6 +32,8 @@ def default_tau(fmt: str, unpaired: bool) -> float:
 
 
 OmegaConf.register_new_resolver("default_tau", default_tau, replace=True)
+# ${per_device:BATCH,DEVICES}: a global batch's per-device share (experiment=batch_size_ablation)
+OmegaConf.register_new_resolver("per_device", lambda batch, devices: batch // devices, replace=True)
 
 
 def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:

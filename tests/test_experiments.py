@@ -30,7 +30,7 @@ from tests.test_tracking import read_offline_run
 EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
 PAPER = {"trainer.batch_size": 64, "trainer.lr": 5e-7, "trainer.optimizer": "rmsprop"}
 PAPER |= {"trainer.epochs": 1, "trainer.max_steps": None, "trainer.max_prompt_length": 256}
-PAPER |= {"trainer.max_length": 512, "embedder.name": "minilm"}
+PAPER |= {"trainer.max_length": 512, "embedder.name": "minilm", "contrast_block": 8}
 
 
 def without(settings: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -98,13 +98,18 @@ TABLES = {
         },
     ),
     "batch_size_ablation": Table(
-        without(PAPER, "trainer.batch_size")
+        without(PAPER, "trainer.batch_size", "contrast_block")
         | {"model.name": "mistral_7b", "dataset.name": "hh", "loss.gather": True},
-        ("loss.name", "trainer.batch_size"),
-        set(itertools.product(("dpo", "rpo"), (8, 16, 32, 64))),
+        ("loss.name", "trainer.batch_size", "loss.contrast_block"),
+        {
+            (loss, b, b // 8 if loss == "rpo" else None)
+            for loss in ("dpo", "rpo")
+            for b in (16, 32, 64)
+        },
     ),
     "swepo_table": Table(
-        PAPER | {"dataset.name": "ultrafeedback", "dataset.pairing": "best_vs_random"},
+        without(PAPER, "contrast_block")
+        | {"dataset.name": "ultrafeedback", "dataset.pairing": "best_vs_random"},
         ("model.name", "loss.name", "loss.variant", "loss.p"),
         {(m, *row) for m in ("mistral_7b", "llama3_8b") for row in SWEPO},
     ),
