@@ -21,12 +21,20 @@ def compose_cfg(*overrides: str) -> DictConfig:
 
 
 def run_train(
-    *overrides: str, run_dir: Path, env: dict | None = None, timeout: int = 300
+    *overrides: str,
+    run_dir: Path,
+    env: dict | None = None,
+    timeout: int = 300,
+    processes: int = 1,
 ) -> subprocess.CompletedProcess:
-    """`python -m rpo_exp.train` as a user runs it, in a subprocess."""
+    """`python -m rpo_exp.train` as a user runs it, in a subprocess; `processes` > 1: under
+    torchrun, gloo on CPU (`--standalone` picks a free port)."""
     env = os.environ | {"PYTHONUNBUFFERED": "1"} | (env or {})
+    launcher = [sys.executable]
+    if processes > 1:
+        launcher += ["-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}"]
     return subprocess.run(
-        [sys.executable, "-m", "rpo_exp.train", *overrides, f"hydra.run.dir={run_dir}"],
+        [*launcher, "-m", "rpo_exp.train", *overrides, f"hydra.run.dir={run_dir}"],
         capture_output=True,
         text=True,
         timeout=timeout,

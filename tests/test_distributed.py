@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -21,7 +19,7 @@ from rpo_exp.data.tokenization import tokenize_examples
 from rpo_exp.modeling.adapters import attach
 from rpo_exp.modeling.models import load_policy, load_tokenizer
 from rpo_exp.training.trainer import Split, Trainer
-from tests.helpers import ROOT, TINY, compose_cfg
+from tests.helpers import TINY, compose_cfg, run_train
 
 WORLD = 2
 # case -> (overrides, items of data, micro-batch size); batch sizes that do not split evenly
@@ -138,17 +136,10 @@ def test_torchrun_trains_like_one_process(tmp_path) -> None:
     mpirun on CPU): the main process writes the run dir, and every logged metric equals the
     single-process run's."""
     args = [*TINY, "trainer.max_steps=2", "trainer.eval_max_examples=16"]
-    torchrun = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2"]
     rows = []
-    for name, prefix in (("one", [sys.executable]), ("two", torchrun)):
+    for name, processes in (("one", 1), ("two", 2)):
         run_dir = tmp_path / name
-        done = subprocess.run(
-            [*prefix, "-m", "rpo_exp.train", *args, f"hydra.run.dir={run_dir}"],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            cwd=ROOT,
-        )
+        done = run_train(*args, run_dir=run_dir, processes=processes)
         assert done.returncode == 0, done.stderr[-3000:]
         processes = "2 process(es)" if name == "two" else "1 process(es)"
         assert processes in done.stdout + done.stderr

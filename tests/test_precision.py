@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from transformers import AutoModelForCausalLM
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.config import validate
 from rpo_exp.train import run
-from tests.helpers import ROOT, TINY, compose_cfg
+from tests.helpers import TINY, compose_cfg, run_train
 from tests.test_trainer import grads_after_backward
 
 PAPER_LR = [*TINY, "model.dtype=bfloat16", "trainer.lr=5e-7", "trainer.max_steps=3"]
@@ -93,16 +91,8 @@ def test_gradient_checkpointing_gives_the_same_loss_and_gradients(
 
 
 def torchrun_train(run_dir: Path, *overrides: str) -> str:
-    """`rpo_exp.train` under torchrun, 2 gloo processes on CPU (as in test_distributed;
-    `--standalone` picks a free port); its stdout and stderr."""
-    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
-    done = subprocess.run(
-        [*torchrun, "-m", "rpo_exp.train", *overrides, f"hydra.run.dir={run_dir}"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
+    """`rpo_exp.train` under torchrun, 2 gloo processes on CPU; its stdout and stderr."""
+    done = run_train(*overrides, run_dir=run_dir, processes=2)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "2 process(es)" in done.stdout + done.stderr
     return done.stdout + done.stderr

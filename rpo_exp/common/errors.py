@@ -1,5 +1,7 @@
 """Errors a user can fix by changing a config key or an input file."""
 
+import importlib.util
+
 
 class ConfigError(ValueError):
     """A config value is invalid; the message names the key and what is valid."""
@@ -16,3 +18,12 @@ class StorageError(RuntimeError):
 class DivergenceError(RuntimeError):
     """Training diverged (loss or gradient norm grew by orders of magnitude); the message names
     the step, the value and the setting to change."""
+
+
+def unmet(cuda: bool, package: str, pip_name: str) -> str | None:
+    """What of (a CUDA GPU, the package `package`) is missing, as "a CUDA GPU and the
+    `pip_name` package"; None when both are there."""
+    missing = [] if cuda else ["a CUDA GPU"]
+    if importlib.util.find_spec(package) is None:
+        missing.append(f"the {pip_name} package")
+    return " and ".join(missing) or None

@@ -9,14 +9,13 @@ second copy of the model. `qlora` loads the base in 4-bit NF4 (bitsandbytes, CUD
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import torch
 from omegaconf import DictConfig, OmegaConf
 
-from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.errors import ConfigError, unmet
 
 ADAPTERS = ("none", "lora", "qlora")
 
@@ -25,20 +24,12 @@ def check_adapters(cfg: DictConfig, cuda: bool) -> None:
     """Refuse, before weights load, an adapter this machine cannot run."""
     if cfg.name not in ADAPTERS:
         raise ConfigError(f"peft={cfg.name}: must be one of {', '.join(ADAPTERS)}")
-    if cfg.name == "qlora":
-        missing = [
-            what
-            for what, ok in (
-                ("a CUDA GPU", cuda),
-                ("the bitsandbytes package", importlib.util.find_spec("bitsandbytes") is not None),
-            )
-            if not ok
-        ]
-        if missing:
-            raise ConfigError(
-                f"peft=qlora (a 4-bit bitsandbytes base) needs {' and '.join(missing)}; "
-                "use peft=lora (a frozen base in model.dtype) instead"
-            )
+    missing = unmet(cuda, "bitsandbytes", "bitsandbytes") if cfg.name == "qlora" else None
+    if missing:
+        raise ConfigError(
+            f"peft=qlora (a 4-bit bitsandbytes base) needs {missing}; "
+            "use peft=lora (a frozen base in model.dtype) instead"
+        )
 
 
 def quantization(cfg: DictConfig):

@@ -12,12 +12,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import torch
 from torch import Tensor
 
-from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.errors import ConfigError, unmet
 
 IMPLEMENTATIONS = ("eager", "sdpa", "flex_attention", "flash_attention_2")
 BLOCK = 128  # FlexAttention's tile size
@@ -29,17 +27,10 @@ def check_available(implementation: str, cuda: bool, training: bool = True) -> N
     if implementation not in IMPLEMENTATIONS:
         raise ConfigError(f"{key}: must be one of {', '.join(IMPLEMENTATIONS)}")
     if implementation == "flash_attention_2":
-        missing = [
-            what
-            for what, ok in (
-                ("a CUDA GPU", cuda),
-                ("the flash-attn package", importlib.util.find_spec("flash_attn") is not None),
-            )
-            if not ok
-        ]
+        missing = unmet(cuda, "flash_attn", "flash-attn")
         if missing:
             raise ConfigError(
-                f"{key} needs {' and '.join(missing)}; use model.attn_implementation="
+                f"{key} needs {missing}; use model.attn_implementation="
                 f"flex_attention{'' if cuda else ' (CUDA)'} or sdpa instead"
             )
     if implementation == "flex_attention" and training and not cuda:
