@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JUDGE  := $(VENV)/.judge-installed
 ARGS   ?=
 
-.PHONY: install install-judge install-mpnet install-sre-minilm train test test-slow bench report study lint clean slurm-up slurm-down test-slurm
+.PHONY: install install-judge install-mpnet install-sre-minilm train test test-slow bench bench-gpu report study lint clean slurm-up slurm-down test-slurm
 
 install: $(STAMP)
 
@@ -65,6 +65,14 @@ test-slurm: install
 bench: install install-mpnet install-sre-minilm
 	$(PIP) -e '.[bench]'
 	$(PY) -m rpo_exp.bench
+
+# The RPO paper's shapes (batch 64, bf16-mixed, RMSprop, HH-like lengths <= 512) on a random-init
+# LLaMA-2-7B (1.1B on a GPU under 80 GB; a tiny model on CPU): rpo_exp DPO and RPO vs TRL's
+# DPOTrainer, checkpointing on/off x peft none/lora; step time, tokens/s, MFU, peak memory.
+# ~5-8 min on one H100/H200; writes bench/results_gpu_<device>.json (rpo_exp/bench_paper.py).
+bench-gpu: install
+	$(PIP) -e '.[bench]'
+	$(PY) -m rpo_exp.bench --paper $(ARGS)
 
 # A sweep's tables and plots: runs notebooks/*.ipynb on SWEEP (a multirun dir, or several run or
 # sweep dirs, space-separated) and writes <first SWEEP>/report/: one HTML per notebook, runs.csv,

@@ -83,8 +83,10 @@ def device_name() -> str:
 
 # `python -m rpo_exp.bench --steps-only [overrides]`: figures 1-3 only, with Hydra overrides for
 # every config the bench composes (e.g. a local model dir on a GPU machine).
+# `python -m rpo_exp.bench --paper [flags]`: the paper-shape bench, rpo_exp.bench_paper (own flags).
+PAPER = "--paper" in sys.argv[1:]
 STEPS_ONLY = "--steps-only" in sys.argv[1:]
-OVERRIDES = [arg for arg in sys.argv[1:] if arg != "--steps-only"]
+OVERRIDES = [] if PAPER else [arg for arg in sys.argv[1:] if arg != "--steps-only"]
 
 
 def compose_cfg(*overrides: str):
@@ -191,11 +193,10 @@ def bare(examples, tokenizer):
     return step
 
 
-def trl_dpo(examples, tokenizer) -> float:
-    """TRL's DPOTrainer on the same pairs: median time between its step callbacks."""
-    from datasets import Dataset
+def step_timer():
+    """A transformers `TrainerCallback` whose `times` are the seconds of each optimizer step
+    (forward, backward of every accumulated micro-batch, clip, update), GPU work included."""
     from transformers import TrainerCallback
-    from trl import DPOConfig, DPOTrainer
 
     class StepTimes(TrainerCallback):
         def __init__(self):
@@ -209,6 +210,14 @@ def trl_dpo(examples, tokenizer) -> float:
             sync()
             self.times.append(time.perf_counter() - self.start)
 
+    return StepTimes()
+
+
+def trl_dpo(examples, tokenizer) -> float:
+    """TRL's DPOTrainer on the same pairs: median time between its step callbacks."""
+    from datasets import Dataset
+    from trl import DPOConfig, DPOTrainer
+
     torch.manual_seed(0)
     model = load_policy(compose_cfg().model, len(tokenizer))
     data = Dataset.from_dict(
@@ -218,7 +227,7 @@ def trl_dpo(examples, tokenizer) -> float:
             "rejected": [e.rejected for e in examples],
         }
     )
-    timer = StepTimes()
+    timer = step_timer()
     with tempfile.TemporaryDirectory() as out:
         args = DPOConfig(
             output_dir=out,
@@ -418,13 +427,15 @@ class Results:
     rewrites `out` (None: print only), with the device and the 1-minute load average at start
     and at the latest figure (this bench counts ~1-2: higher means shared cores, slower steps)."""
 
-    def __init__(self, out: Path | None, **head):
+    def __init__(self, out: Path | None, title: str | None = None, **head):
         self.out = out
         start = os.getloadavg()[0]
         self.data = {"device": device_name(), "load_average": {"start": start, "end": start}}
         self.data |= {"complete": False, "phase_seconds": {}} | head
         self.phase_start = time.perf_counter()
-        print(f"\n== make bench ({self.data['device']}, {PAIRS} pairs x <= {MAX_LENGTH} tokens) ==")
+        device = self.data["device"]
+        title = title or f"make bench ({device}, {PAIRS} pairs x <= {MAX_LENGTH} tokens)"
+        print(f"\n== {title} ==")
         self.line(f"load average (1 min) at start {start:.1f}")
 
     def line(self, text: str) -> None:
@@ -552,4 +563,9 @@ def sweep_lines(results: Results, swept: dict) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if PAPER:
+        from rpo_exp.bench_paper import main as paper_main
+
+        paper_main([arg for arg in sys.argv[1:] if arg != "--paper"])
+    else:
+        main()
