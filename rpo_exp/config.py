@@ -81,7 +81,9 @@ def _check_trainer(t: DictConfig) -> None:
     _number(t, "max_grad_norm", low=0, nullable=True)  # <= 0 would reverse or stop updates
     _number(t, "divergence_factor", low=1, nullable=True)
     _positive_int(t, "epochs")
-    for key in ("checkpoint_every", "max_steps", "eval_max_examples"):
+    for key in ("sample_prompts", "sample_max_new_tokens"):
+        _positive_int(t, key)
+    for key in ("checkpoint_every", "max_steps", "eval_max_examples", "eval_every", "sample_every"):
         _positive_int(t, key, nullable=True)
     if not (isinstance(t.warmup_steps, int) and t.warmup_steps >= 0):
         raise ConfigError(f"trainer.warmup_steps={t.warmup_steps}: must be an integer >= 0")

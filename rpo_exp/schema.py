@@ -75,6 +75,10 @@ class TrainerSchema:
     divergence_factor: float | None = 100.0
     precision: Precision = Precision["auto"]
     gradient_checkpointing: bool = False
+    eval_every: int | None = None
+    sample_every: int | None = None
+    sample_prompts: int = 4
+    sample_max_new_tokens: int = 48
 
 
 @dataclass

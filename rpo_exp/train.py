@@ -48,6 +48,7 @@ from rpo_exp.modeling.models import (
 from rpo_exp.training.checkpoint import Checkpoints
 from rpo_exp.training.distributed import Ranks
 from rpo_exp.training.rundir import RunDirLock, check_resumable, check_reusable, run_record
+from rpo_exp.training.sampling import Sampler
 from rpo_exp.training.tracking import Tracker
 from rpo_exp.training.trainer import Split, Trainer
 
@@ -116,7 +117,7 @@ def _train(
     if cfg.peft.name != "none":  # a frozen base in model.dtype computes differently
         identity += f":peft={cfg.peft.name}"
     model = attach(model, cfg.peft)
-    checkpoints.truncate_metrics(resume[1]["metrics_lines"] if resume else 0)
+    checkpoints.truncate_logs(resume[1] if resume else None)
     tracker = Tracker(run_dir, cfg, run_name) if main else None
     try:
         if tracker and not resume:
@@ -133,6 +134,14 @@ def _train(
             tracker=tracker,
             reference_identity=identity,
             checkpoints=checkpoints,
+            sampler=Sampler(
+                splits["test"].items,
+                tokenizer,
+                cfg.trainer.sample_prompts,
+                cfg.trainer.sample_max_new_tokens,
+            )
+            if cfg.trainer.sample_every
+            else None,
         )
         before, after = trainer.fit(splits["train"], splits["test"], resume)
     finally:

@@ -104,13 +104,20 @@ class Checkpoints:
         self.accelerator.load_state(str(path))
         log.info("resumed from %s", path)
 
-    def truncate_metrics(self, lines: int) -> None:
-        """Keep the first `lines` rows of metrics.jsonl: the steps after the checkpoint are
-        run again, and each step is logged exactly once."""
-        if not self.ranks.is_main or not self.metrics_path.exists():
+    def truncate_logs(self, progress: dict | None) -> None:
+        """Keep what was logged up to the checkpoint of `progress` (None: nothing): its rows of
+        metrics.jsonl and the samples of its steps. The steps after it are run again, and each
+        is logged exactly once."""
+        if not self.ranks.is_main:
             return
-        kept = self.metrics_path.read_text().splitlines(keepends=True)[:lines]
-        write_text(self.metrics_path, "".join(kept))
+        lines, step = (progress["metrics_lines"], progress["step"]) if progress else (0, 0)
+        if self.metrics_path.exists():
+            kept = self.metrics_path.read_text().splitlines(keepends=True)[:lines]
+            write_text(self.metrics_path, "".join(kept))
+        samples = self.run_dir / "samples.jsonl"
+        if samples.exists():
+            rows = samples.read_text().splitlines(keepends=True)
+            write_text(samples, "".join(r for r in rows if json.loads(r)["step"] <= step))
 
 
 def _verify(path: Path) -> str | None:

@@ -26,7 +26,8 @@ OUTPUTS = ("metrics.jsonl", "summary.json", "final", "checkpoints", "wandb_run_i
 # on resume.
 UNTRACKED = ("logger", "trainer.resume", "trainer.overwrite", "trainer.checkpoint_every",
              "trainer.divergence_factor", "trainer.gradient_checkpointing",
-             "peft.merge")  # fmt: skip
+             "trainer.eval_every", "trainer.sample_every", "trainer.sample_prompts",
+             "trainer.sample_max_new_tokens", "peft.merge")  # fmt: skip
 
 
 class RunDirLock:

@@ -131,6 +131,18 @@ class Tracker:
         if self.wandb_run is not None:
             self.wandb_run.log(metrics, step=int(metrics["step"]))
 
+    def log_samples(self, step: int, rows: list[dict]) -> None:
+        """Samples of step `step` (`sampling.Sampler`): appended to `samples.jsonl`, and a
+        wandb Table `samples` (step, index, prompt, response) at that step."""
+        with (self.path.parent / "samples.jsonl").open("a") as f:
+            f.writelines(json.dumps({"step": step, **row}) + "\n" for row in rows)
+        if self.wandb_run is not None:
+            import wandb
+
+            columns = ["step", "index", "prompt", "response"]
+            table = wandb.Table(columns=columns, data=[[step, *row.values()] for row in rows])
+            self.wandb_run.log({"samples": table}, step=step)
+
     def close(self) -> None:
         self.file.close()
         if self.wandb_run is not None:

@@ -35,6 +35,7 @@ from rpo_exp.training.checkpoint import Checkpoints
 from rpo_exp.training.distributed import Ranks
 from rpo_exp.training.layouts import BatchLayout, SeqKey, SeqLogps
 from rpo_exp.training.objective import Objective
+from rpo_exp.training.sampling import Sampler
 from rpo_exp.training.tracking import Tracker
 
 log = logging.getLogger(__name__)
@@ -87,17 +88,18 @@ class Trainer:
         tracker: Tracker | None = None,
         reference_identity: str | None = None,
         checkpoints: Checkpoints | None = None,
+        sampler: Sampler | None = None,
     ):
         """`cfg` is the `trainer` group. `accelerator` wraps the model (`Accelerator(cpu=True)`
         for a plain CPU process; DDP or FSDP under `accelerate launch`). `reference_identity`
         names the initial policy (`models.model_identity`): reference log-probs are then shared
         through `$RPO_EXP_CACHE/reference` by every run and sweep job of the same model; None
         computes them for this run only. `checkpoints` saves every `trainer.checkpoint_every`
-        steps."""
+        steps; `sampler` samples held-out prompts every `trainer.sample_every` steps."""
         self.cfg, self.model, self.objective, self.layout = cfg, model, objective, layout
         self.pad_id, self.tracker, self.seed = pad_id, tracker, seed
         self.reference_identity = reference_identity
-        self.accelerator, self.checkpoints = accelerator, checkpoints
+        self.accelerator, self.checkpoints, self.sampler = accelerator, checkpoints, sampler
         self.ranks = Ranks.current()
         if not objective.gather and cfg.batch_size % self.ranks.world:
             raise ConfigError(
@@ -109,7 +111,8 @@ class Trainer:
         if cfg.gradient_checkpointing:  # recompute each layer in backward; same values
             enable = getattr(model, "activation_checkpointing_enable", None)  # transformers 5
             (enable or model.gradient_checkpointing_enable)({"use_reentrant": False})
-        scorer = SequenceScorer(model, precision.autocast_dtype(self.precision))
+        self.autocast = precision.autocast_dtype(self.precision)
+        scorer = SequenceScorer(model, self.autocast)
         params = [p for p in scorer.parameters() if p.requires_grad]
         optimizer = OPTIMIZERS[cfg.optimizer](params, lr=cfg.lr, weight_decay=cfg.weight_decay)
         # together: FSDP2 shards the model and its optimizer state
@@ -277,6 +280,13 @@ class Trainer:
         if self.tracker is not None:
             self.tracker.log({"step": step, **metrics})
 
+    def sample(self, step: int) -> None:
+        """The sampler's greedy continuations at `step` (every rank generates; the main
+        process logs)."""
+        rows = self.sampler.sample(self.model, self.autocast)
+        if self.tracker is not None:
+            self.tracker.log_samples(step, rows)
+
     def fit(
         self, train: Split, test: Split, resume: tuple[Path, dict] | None = None
     ) -> tuple[dict, dict]:
@@ -310,6 +320,8 @@ class Trainer:
                     scheduler.step()
         else:
             start, before = 0, self.evaluate(test, tests, 0, initial)
+            if self.sampler is not None:
+                self.sample(0)
         clip = cfg.max_grad_norm if cfg.max_grad_norm is not None else math.inf
         guard = DivergenceGuard(cfg.divergence_factor)
         every = cfg.checkpoint_every
@@ -344,6 +356,10 @@ class Trainer:
             self.log(step, metrics)
             guard.check(step, metrics["loss"], metrics["grad_norm"])
             bar.set_postfix(loss=f"{metrics['loss']:.4f}")
+            if cfg.eval_every and step % cfg.eval_every == 0 and step < len(order):
+                self.evaluate(test, tests, step)  # the last step's evaluation follows the loop
+            if self.sampler is not None and step % cfg.sample_every == 0:
+                self.sample(step)
             if self.checkpoints is not None and every and step % every == 0 and step < len(order):
                 self.checkpoints.save(step, before)
         after = self.evaluate(test, tests, len(order))
