@@ -98,6 +98,7 @@ class DatasetSchema:
     pairing: Pairing = Pairing["best_vs_random"]
     max_train_examples: int | None = None
     max_test_examples: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # {schema name: the data's name}
 
 
 @dataclass

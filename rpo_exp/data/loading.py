@@ -25,6 +25,7 @@ from rpo_exp.common.hub import load_local_or_hub
 from rpo_exp.data.capybara import parse_capybara
 from rpo_exp.data.hh import parse_hh
 from rpo_exp.data.records import BadRow, Example
+from rpo_exp.data.standard import parse_preference, parse_scored, parse_unpaired_preference
 from rpo_exp.data.tldr import parse_tldr
 from rpo_exp.data.ultrafeedback import parse_ultrafeedback, parse_ultrafeedback_armorm
 
@@ -43,6 +44,10 @@ FORMATS = {
     "capybara": Format(parse_capybara, "unpaired"),
     "ultrafeedback": Format(parse_ultrafeedback, "grouped"),
     "ultrafeedback_armorm": Format(parse_ultrafeedback_armorm, "grouped"),
+    # TRL's standard formats (rpo_exp.data.standard): a researcher's own data
+    "preference": Format(parse_preference, "paired"),
+    "unpaired_preference": Format(parse_unpaired_preference, "unpaired"),
+    "scored": Format(parse_scored, "grouped"),
 }
 BAD_ROW_POLICIES = ("error", "skip")
 SAMPLES_DIR = Path(__file__).parent / "samples"
@@ -101,8 +106,10 @@ def read_rows(path: Path) -> Iterable[tuple[str, object]]:
 
 
 def parse_rows(rows: Iterable[tuple[str, object]], cfg: DictConfig, source: str) -> Loaded:
-    """Parse every row in the `dataset.format` raw schema."""
+    """Parse every row in the `dataset.format` raw schema, its columns first renamed by
+    `dataset.columns` ({schema name: the data's name})."""
     parse = FORMATS[cfg.format].parse
+    columns = dict(cfg.get("columns") or {})
     examples, skipped = [], Counter()
     for where, row in rows:
         try:
@@ -110,6 +117,8 @@ def parse_rows(rows: Iterable[tuple[str, object]], cfg: DictConfig, source: str)
                 raise row
             if not isinstance(row, dict):
                 raise BadRow(f"expected a JSON object, got {type(row).__name__}")
+            if columns:
+                row = renamed(row, columns)
             examples.append(parse(row))
         except BadRow as why:
             if cfg.on_bad_row == "error":
@@ -123,6 +132,13 @@ def parse_rows(rows: Iterable[tuple[str, object]], cfg: DictConfig, source: str)
     if not examples:
         raise DataError(f"{source}: no usable rows")
     return Loaded(examples, sum(skipped.values()), source)
+
+
+def renamed(row: dict, columns: dict[str, str]) -> dict:
+    """`row` with each column `columns[name]` under `name` (absent ones stay absent)."""
+    sources = set(columns.values())
+    out = {k: v for k, v in row.items() if k not in sources}
+    return out | {name: row[source] for name, source in columns.items() if source in row}
 
 
 def check_dataset(cfg: DictConfig) -> None:
@@ -193,13 +209,17 @@ def _local_split(cfg: DictConfig, split: str) -> Loaded:
 
 def _parse_file(path: Path, cfg: DictConfig) -> Loaded:
     """A local file's Examples, parsed once per process even when both splits come from it."""
-    examples, skipped = _parsed(str(path), path.stat().st_mtime_ns, cfg.format, cfg.on_bad_row)
+    columns = tuple(sorted(dict(cfg.get("columns") or {}).items()))
+    stamp = path.stat().st_mtime_ns
+    examples, skipped = _parsed(str(path), stamp, cfg.format, cfg.on_bad_row, columns)
     return Loaded(list(examples), skipped, str(path))
 
 
 @functools.lru_cache(maxsize=4)
-def _parsed(path: str, mtime_ns: int, fmt: str, on_bad_row: str) -> tuple[tuple[Example, ...], int]:
-    cfg = OmegaConf.create({"format": fmt, "on_bad_row": on_bad_row})
+def _parsed(
+    path: str, mtime_ns: int, fmt: str, on_bad_row: str, columns: tuple
+) -> tuple[tuple[Example, ...], int]:
+    cfg = OmegaConf.create({"format": fmt, "on_bad_row": on_bad_row, "columns": dict(columns)})
     loaded = parse_rows(read_rows(Path(path)), cfg, path)
     return tuple(loaded.examples), loaded.skipped
 

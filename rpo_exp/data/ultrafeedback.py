@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-from rpo_exp.data.records import BadRow, Example, score, text
+from rpo_exp.data.records import BadRow, Example, Prompt, score, text
 
 
-def _group(prompt: str, responses: list[str], scores: list[float]) -> Example:
+def group_example(prompt: Prompt, responses: list[str], scores: list[float]) -> Example:
+    """A scored group of at least 2 responses."""
     if len(responses) < 2:
         raise BadRow(f"a group needs at least 2 responses, got {len(responses)}")
     return Example(prompt, tuple(responses), tuple(scores))
@@ -29,7 +30,7 @@ def parse_ultrafeedback(row: dict) -> Example:
         if "overall_score" not in c:
             raise BadRow(f"completions[{i}] is missing 'overall_score'")
         scores.append(score(c["overall_score"], f"completions[{i}].overall_score"))
-    return _group(prompt, responses, scores)
+    return group_example(prompt, responses, scores)
 
 
 def parse_ultrafeedback_armorm(row: dict) -> Example:
@@ -40,4 +41,6 @@ def parse_ultrafeedback_armorm(row: dict) -> Example:
     if len(responses) != len(scores):
         raise BadRow(f"{len(responses)} responses but {len(scores)} scores")
     texts = [text({"response": r}, "response") for r in responses]
-    return _group(prompt, texts, [score(s, f"all_rm_scores[{i}]") for i, s in enumerate(scores)])
+    return group_example(
+        prompt, texts, [score(s, f"all_rm_scores[{i}]") for i, s in enumerate(scores)]
+    )
