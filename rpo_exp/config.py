@@ -14,6 +14,7 @@ from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.paths import is_package_path
 from rpo_exp.data.conversions import Conversion
 from rpo_exp.data.loading import FORMATS, check_dataset
+from rpo_exp.data.rendering import prompt_format
 from rpo_exp.modeling.adapters import check_adapters
 from rpo_exp.modeling.attention import check_available
 from rpo_exp.schema import check_schema
@@ -54,6 +55,11 @@ def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
         )
     data = cfg.dataset
     check_dataset(data)
+    if prompt_format(data, cfg.model) == "released" and data.format != "hh":
+        raise ConfigError(
+            f"dataset.prompt_format=released renders Anthropic HH transcripts (dataset.format=hh);"
+            f" dataset.format={data.format}: use raw or chat_template"
+        )
     convert, layout = plan(cfg.loss.name, objective.kind, FORMATS[data.format].form, data)
     return objective, convert, layout
 

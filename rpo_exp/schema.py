@@ -20,6 +20,7 @@ from omegaconf.errors import ConfigKeyError, ValidationError
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.data.conversions import PAIRINGS
 from rpo_exp.data.loading import BAD_ROW_POLICIES
+from rpo_exp.data.rendering import PROMPT_FORMATS
 from rpo_exp.modeling.adapters import ADAPTERS
 from rpo_exp.modeling.attention import IMPLEMENTATIONS
 from rpo_exp.modeling.models import DTYPES
@@ -40,6 +41,8 @@ Resume = choices("Resume", ("auto", "never"))
 Adapter = choices("Adapter", ADAPTERS)
 BadRow = choices("BadRow", BAD_ROW_POLICIES)
 Pairing = choices("Pairing", PAIRINGS)
+PromptFormat = choices("PromptFormat", PROMPT_FORMATS)
+EmbedText = choices("EmbedText", ("rendered", "raw"))
 
 
 @dataclass
@@ -50,6 +53,7 @@ class ModelSchema:
     revision: str | None = None
     dtype: Dtype = Dtype["float32"]
     attn_implementation: Attention = Attention["sdpa"]
+    prompt_format: PromptFormat = PromptFormat["raw"]  # the default of datasets with null
     init_config: dict[str, Any] | None = None
 
 
@@ -99,6 +103,7 @@ class DatasetSchema:
     max_train_examples: int | None = None
     max_test_examples: int | None = None
     columns: dict[str, str] = field(default_factory=dict)  # {schema name: the data's name}
+    prompt_format: PromptFormat | None = None  # None: model.prompt_format
 
 
 @dataclass
@@ -107,6 +112,7 @@ class EmbedderSchema:
     name_or_path: str | None = None
     zip_parts: list[str] | None = None
     batch_size: int = 64
+    text: EmbedText = EmbedText["rendered"]  # the prompt as the policy reads it, or raw
 
 
 @dataclass

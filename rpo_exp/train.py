@@ -28,6 +28,7 @@ from rpo_exp.common.errors import ConfigError, DataError, DivergenceError, Stora
 from rpo_exp.common.files import atomic_dir, write_text
 from rpo_exp.config import validate
 from rpo_exp.data.loading import cross_split_duplicates, load_split
+from rpo_exp.data.rendering import prompt_format
 from rpo_exp.data.tokenization import tokenize_cached
 from rpo_exp.modeling.adapters import (
     attach,
@@ -90,7 +91,12 @@ def _train(
         converted = convert.apply(data.examples, data.source)
         data.skipped += converted.dropped  # groups pairing dropped: in data/skipped_rows
         items, truncated = tokenize_cached(
-            converted.examples, tokenizer, cfg.trainer.max_prompt_length, cfg.trainer.max_length
+            converted.examples,
+            tokenizer,
+            cfg.trainer.max_prompt_length,
+            cfg.trainer.max_length,
+            prompt_format(cfg.dataset, cfg.model),
+            embed_raw=cfg.embedder.text == "raw",
         )
         log.info(
             "%s: %d items; truncated %d prompts, %d responses",

@@ -13,8 +13,9 @@ from rpo_exp.data.capybara import parse_capybara
 from rpo_exp.data.hh import parse_hh
 from rpo_exp.data.loading import FORMATS, load_split
 from rpo_exp.data.records import Example
+from rpo_exp.data.rendering import render_prompt
 from rpo_exp.data.tldr import parse_tldr
-from rpo_exp.data.tokenization import render_prompt, tokenize_examples
+from rpo_exp.data.tokenization import tokenize_examples
 from rpo_exp.data.ultrafeedback import parse_ultrafeedback, parse_ultrafeedback_armorm
 from rpo_exp.modeling.packing import collate
 from tests.helpers import compose_cfg

@@ -1,4 +1,4 @@
-"""Example -> token ids with the papers' / TRL's truncation, and padded sequence batches."""
+"""Example -> token ids: rendered by `dataset.prompt_format`, truncated as the papers and TRL do."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from transformers import PreTrainedTokenizerBase
 
 from rpo_exp.common.files import atomic_dir
 from rpo_exp.common.paths import cache_dir
-from rpo_exp.data.records import Example, Prompt
+from rpo_exp.data.records import Example
+from rpo_exp.data.rendering import render
 
-CACHE_VERSION = 2  # bump when tokenization or the entry format changes (2: item count kept)
+CACHE_VERSION = 3  # bump when tokenization or the entry format changes (3: prompt formats)
 log = logging.getLogger(__name__)
 
 
@@ -40,35 +41,24 @@ class TruncationStats:
     responses: int = 0
 
 
-def render_prompt(prompt: Prompt, tokenizer: PreTrainedTokenizerBase) -> tuple[str, bool]:
-    """(prompt text, whether the tokenizer should add its special tokens). Chat messages use
-    the tokenizer's chat template (which brings its own special tokens) when it has one, else
-    the HH transcript format."""
-    if isinstance(prompt, str):
-        return prompt, True
-    chat = [{"role": role, "content": content} for role, content in prompt]
-    if tokenizer.chat_template:
-        return tokenizer.apply_chat_template(
-            chat, tokenize=False, add_generation_prompt=True
-        ), False
-    turns = "".join(f"\n\n{'Human' if r == 'user' else r.title()}: {c}" for r, c in prompt)
-    return turns + "\n\nAssistant:", True
-
-
 def tokenize_examples(
     examples: list[Example],
     tokenizer: PreTrainedTokenizerBase,
     max_prompt_length: int,
     max_length: int,
+    prompt_format: str = "raw",
+    embed_raw: bool = False,
 ) -> tuple[list[Item], TruncationStats]:
-    """Prompt cut from the left to `max_prompt_length`; each response + EOS cut from the right
-    so prompt + response fits `max_length` (as TRL and the papers do)."""
+    """Examples rendered by `prompt_format` (`rendering.render`), the prompt cut from the left
+    to `max_prompt_length`, each response + its end token (EOS, or the chat template's end of
+    turn) cut from the right so prompt + response fits `max_length` (as TRL and the papers
+    do). `Item.prompt_text`, what the embedder reads, is the rendered prompt, or the dataset's
+    own text with `embed_raw` (`embedder.text=raw`)."""
     stats = TruncationStats()
-    eos = [tokenizer.eos_token_id]
     items = []
     for index, example in enumerate(examples):
-        text, special = render_prompt(example.prompt, tokenizer)
-        prompt = tokenizer(text, add_special_tokens=special)["input_ids"]
+        rendered = render(example, tokenizer, prompt_format)
+        prompt = tokenizer(rendered.prompt, add_special_tokens=rendered.special)["input_ids"]
         if not prompt:
             raise ValueError(f"example {index}: the prompt tokenizes to nothing")
         if len(prompt) > max_prompt_length:
@@ -76,15 +66,15 @@ def tokenize_examples(
             stats.prompts += 1
         room = max_length - len(prompt)
         responses = []
-        for ids in tokenizer(list(example.responses), add_special_tokens=False)["input_ids"]:
-            ids = ids + eos
+        end = list(rendered.end)
+        for ids in tokenizer(list(rendered.responses), add_special_tokens=False)["input_ids"]:
+            ids = ids + end
             if len(ids) > room:
                 ids = ids[:room]
                 stats.responses += 1
             responses.append(tuple(ids))
-        items.append(
-            Item(index, example.prompt_text, tuple(prompt), tuple(responses), example.scores)
-        )
+        text = example.prompt_text if embed_raw else rendered.prompt
+        items.append(Item(index, text, tuple(prompt), tuple(responses), example.scores))
     return items, stats
 
 
@@ -93,6 +83,8 @@ def tokenize_cached(
     tokenizer: PreTrainedTokenizerBase,
     max_prompt_length: int,
     max_length: int,
+    prompt_format: str = "raw",
+    embed_raw: bool = False,
 ) -> tuple[list[Item], TruncationStats]:
     """`tokenize_examples`, cached on disk as a `datasets` Arrow dataset keyed by everything
     that changes the result: the examples themselves (so the source, its revision and any
@@ -102,15 +94,14 @@ def tokenize_cached(
     import datasets
     from datasets.fingerprint import Hasher
 
-    key = Hasher.hash(
-        [CACHE_VERSION, examples, Hasher.hash(tokenizer), max_prompt_length, max_length]
-    )
+    settings = [max_prompt_length, max_length, prompt_format, embed_raw]
+    key = Hasher.hash([CACHE_VERSION, examples, Hasher.hash(tokenizer), *settings])
     path = cache_dir("tokenized") / key
     if path.exists():
         cached = _read_cached(path)
         if cached is not None:
             return cached
-    items, stats = tokenize_examples(examples, tokenizer, max_prompt_length, max_length)
+    items, stats = tokenize_examples(examples, tokenizer, *settings)
     table = datasets.Dataset.from_list([asdict(it) for it in items])
     table.info.description = json.dumps({"stats": asdict(stats), "items": len(items)})
     with atomic_dir(path) as tmp:  # concurrent runs: the first to finish wins

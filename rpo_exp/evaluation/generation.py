@@ -8,7 +8,7 @@ from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from rpo_exp.data.records import Prompt
-from rpo_exp.data.tokenization import render_prompt
+from rpo_exp.data.rendering import rendered_prompt
 
 
 def cut_at_stop(text: str, stops: list[str]) -> str:
@@ -23,6 +23,7 @@ def generate(
     tokenizer: PreTrainedTokenizerBase,
     prompts: list[Prompt],
     cfg: DictConfig,
+    prompt_format: str = "raw",
 ) -> list[str]:
     """One response per prompt: prompts rendered as in training, cut from the left to
     `eval.max_prompt_length` tokens, left-padded in batches of `eval.batch_size`; greedy when
@@ -39,7 +40,7 @@ def generate(
     for start in tqdm(range(0, len(prompts), cfg.batch_size), desc="generate"):
         encoded = []
         for prompt in prompts[start : start + cfg.batch_size]:
-            text, special = render_prompt(prompt, tokenizer)
+            text, special = rendered_prompt(prompt, tokenizer, prompt_format)
             encoded.append(
                 tokenizer(text, add_special_tokens=special)["input_ids"][-cfg.max_prompt_length :]
             )

@@ -30,6 +30,7 @@ from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import files_stamp
 from rpo_exp.data.loading import FORMATS, load_split
 from rpo_exp.data.records import Example, Prompt
+from rpo_exp.data.rendering import prompt_format
 from rpo_exp.evaluation.generation import generate
 from rpo_exp.evaluation.judging.client import Judge, render
 from rpo_exp.evaluation.judging.server import gguf_file, local_server
@@ -162,7 +163,8 @@ def generations(
     if torch.cuda.is_available():
         model = model.cuda()
     started = time.perf_counter()
-    responses = generate(model, tokenizer, [row.prompt for row in rows], cfg)
+    fmt = prompt_format(dataset, policy.model)  # as the policy was trained to read them
+    responses = generate(model, tokenizer, [row.prompt for row in rows], cfg, fmt)
     log.info("%s: %d responses in %.1f s", policy.name, len(rows), time.perf_counter() - started)
     out.mkdir(parents=True, exist_ok=True)
     with path.open("w") as f:

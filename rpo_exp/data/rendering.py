@@ -1,0 +1,130 @@
+"""How an Example's prompt and responses become the text the policy reads, in one place
+(`dataset.prompt_format`; docs/method.md, "Prompt formats").
+
+- `raw`: the dataset's text as is (chat messages through the tokenizer's chat template when it
+  has one, else as an HH transcript); each response followed by EOS.
+- `chat_template`: the prompt as user/assistant turns (an HH transcript split at its
+  "\\n\\nHuman:"/"\\n\\nAssistant:" markers; plain text one user turn) through the tokenizer's
+  chat template with the generation prompt; each response, leading spaces stripped, followed
+  by the template's end-of-turn token.
+- `released`: the released RPO code's Anthropic HH rendering: turns prefixed "\\n<|user|>\\n"
+  and "\\n<|assistant|>\\n", runs of spaces collapsed (prompt and responses), each response
+  starting after "\\n\\nAssistant: " (its leading space dropped), followed by EOS.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from omegaconf import DictConfig
+from transformers import PreTrainedTokenizerBase
+
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.data.records import Example, Message, Prompt
+
+PROMPT_FORMATS = ("raw", "chat_template", "released")
+TURN = re.compile(r"\n\n(Human|Assistant):")
+ROLES = {"Human": "user", "Assistant": "assistant"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    prompt: str  # the text the prompt ids are tokenized from
+    special: bool  # whether the tokenizer adds its special tokens to it
+    responses: tuple[str, ...]
+    end: tuple[int, ...]  # ids after every response: EOS, or the template's end of turn
+
+
+def hh_turns(prompt: str) -> tuple[Message, ...]:
+    """An HH transcript ("\\n\\nHuman: ..\\n\\nAssistant: ..\\n\\nAssistant:") as its turns, the
+    empty final assistant turn dropped; text without the markers is one user turn."""
+    parts = TURN.split(prompt)
+    if len(parts) == 1:
+        return (("user", prompt.strip()),)
+    turns = [
+        (ROLES[role], content.strip())
+        for role, content in zip(parts[1::2], parts[2::2], strict=True)
+    ]
+    if turns and turns[-1] == ("assistant", ""):
+        turns.pop()
+    return tuple(turns)
+
+
+def render_prompt(prompt: Prompt, tokenizer: PreTrainedTokenizerBase) -> tuple[str, bool]:
+    """`raw`: (prompt text, whether the tokenizer adds its special tokens). Chat messages use
+    the tokenizer's chat template (which brings its own special tokens) when it has one, else
+    the HH transcript format."""
+    if isinstance(prompt, str):
+        return prompt, True
+    if tokenizer.chat_template:
+        return templated(prompt, tokenizer), False
+    turns = "".join(f"\n\n{'Human' if r == 'user' else r.title()}: {c}" for r, c in prompt)
+    return turns + "\n\nAssistant:", True
+
+
+def templated(turns: tuple[Message, ...], tokenizer: PreTrainedTokenizerBase) -> str:
+    chat = [{"role": role, "content": content} for role, content in turns]
+    return tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
+
+
+@functools.lru_cache(maxsize=8)
+def end_of_turn(tokenizer: PreTrainedTokenizerBase) -> int:
+    """The token the chat template closes an assistant turn with (`<|im_end|>`, `<|eot_id|>`):
+    the first token after the content of a rendered assistant message."""
+    marker = "RPOEXPMARKER"
+    chat = [{"role": "user", "content": "x"}, {"role": "assistant", "content": marker}]
+    text = tokenizer.apply_chat_template(chat, tokenize=False)
+    after = text[text.index(marker) + len(marker) :]
+    ids = tokenizer(after, add_special_tokens=False)["input_ids"]
+    if not ids:
+        return tokenizer.eos_token_id
+    return ids[0]
+
+
+def released_hh(text: str) -> str:
+    """The released code's HH text: turn prefixes rewritten, runs of spaces collapsed."""
+    text = text.replace("\n\nHuman: ", "\n<|user|>\n")
+    text = text.replace("\n\nAssistant: ", "\n<|assistant|>\n")
+    return re.sub(r" {2,}", " ", text)
+
+
+def prompt_format(dataset: DictConfig, model: DictConfig) -> str:
+    """`dataset.prompt_format`, or where it is null the model's own (`model.prompt_format`:
+    chat_template for instruct models, raw for base models)."""
+    return dataset.get("prompt_format") or model.get("prompt_format") or "raw"
+
+
+def rendered_prompt(
+    prompt: Prompt, tokenizer: PreTrainedTokenizerBase, fmt: str
+) -> tuple[str, bool]:
+    """(the text of `prompt` under `fmt`, whether the tokenizer adds its special tokens): the
+    prompt `render` gives in training, for generation too."""
+    if fmt == "raw":
+        return render_prompt(prompt, tokenizer)
+    if fmt == "chat_template":
+        if not tokenizer.chat_template:
+            raise ConfigError(
+                f"dataset.prompt_format=chat_template: the tokenizer {tokenizer.name_or_path} "
+                "has no chat template; use dataset.prompt_format=raw"
+            )
+        return templated(hh_turns(prompt) if isinstance(prompt, str) else prompt, tokenizer), False
+    if not isinstance(prompt, str) or not TURN.search(prompt):
+        raise ConfigError(
+            "dataset.prompt_format=released renders Anthropic HH transcripts "
+            "('\\n\\nHuman: ... \\n\\nAssistant:'); this data's prompts are not; use raw or "
+            "chat_template"
+        )
+    return released_hh(prompt + " "), True  # the response starts after "Assistant: "
+
+
+def render(example: Example, tokenizer: PreTrainedTokenizerBase, fmt: str) -> Rendered:
+    """`example` as the policy reads it under `dataset.prompt_format=fmt`."""
+    text, special = rendered_prompt(example.prompt, tokenizer, fmt)
+    responses, end = example.responses, (tokenizer.eos_token_id,)
+    if fmt == "chat_template":
+        responses, end = tuple(r.lstrip() for r in responses), (end_of_turn(tokenizer),)
+    elif fmt == "released":
+        responses = tuple(re.sub(r" {2,}", " ", r.removeprefix(" ")) for r in responses)
+    return Rendered(text, special, responses, end)
