@@ -12,6 +12,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from rpo_exp.common.errors import ConfigError, DataError
+from rpo_exp.evaluation.generation import check_engine
 from rpo_exp.evaluation.pipeline import evaluate, judge_for, policy_and_dataset, report
 from rpo_exp.training.tracking import log_to_run
 
@@ -23,6 +24,7 @@ def main(cfg: DictConfig) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         policy_and_dataset(cfg)  # a bad input fails before a judge server starts
+        check_engine(cfg.eval)
         with judge_for(cfg.judge, out) as judge:
             result = evaluate(cfg, out, judge)
     except (ConfigError, DataError) as err:

@@ -1,4 +1,5 @@
-"""Batched sampling of responses with the KV cache (paper Table 6: temperature 0 = greedy)."""
+"""Sampling responses (paper Table 6: temperature 0 = greedy): transformers' `generate` in
+batches with the KV cache (`eval.engine=hf`), or vLLM (`eval.engine=vllm`, CUDA only)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from omegaconf import DictConfig
 from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
+from rpo_exp.common.errors import ConfigError, unmet
 from rpo_exp.data.records import Prompt
 from rpo_exp.data.rendering import rendered_prompt
 
@@ -61,3 +63,47 @@ def generate(
             text = tokenizer.decode(row, skip_special_tokens=True)
             responses.append(cut_at_stop(text, list(cfg.stop)))
     return responses
+
+
+ENGINES = ("hf", "vllm")
+
+
+def check_engine(cfg: DictConfig) -> None:
+    """Refuse, before anything loads, an `eval.engine` this machine cannot run."""
+    engine = cfg.get("engine", "hf")
+    if engine not in ENGINES:
+        raise ConfigError(f"eval.engine={engine}: must be one of {', '.join(ENGINES)}")
+    missing = unmet(torch.cuda.is_available(), "vllm", "vllm") if engine == "vllm" else None
+    if missing:
+        raise ConfigError(
+            f"eval.engine=vllm needs {missing} (pip install 'rpo_exp[vllm]' on a GPU machine); "
+            "use eval.engine=hf"
+        )
+
+
+def generate_vllm(
+    weights: str,
+    dtype: str,
+    tokenizer: PreTrainedTokenizerBase,
+    prompts: list[Prompt],
+    cfg: DictConfig,
+    prompt_format: str = "raw",
+) -> list[str]:
+    """`generate`'s responses from vLLM: the same rendered, left-cut prompt ids, the same
+    temperature, top-p, length and stop strings, seeded by `eval.seed`."""
+    from vllm import LLM, SamplingParams
+
+    llm = LLM(model=weights, tokenizer=weights, dtype=dtype, seed=cfg.seed)
+    params = SamplingParams(
+        temperature=cfg.temperature,
+        top_p=cfg.top_p if cfg.temperature > 0 else 1.0,
+        max_tokens=cfg.max_new_tokens,
+        stop=list(cfg.stop),
+        seed=cfg.seed,
+    )
+    encoded = []
+    for prompt in prompts:
+        text, special = rendered_prompt(prompt, tokenizer, prompt_format)
+        ids = tokenizer(text, add_special_tokens=special)["input_ids"][-cfg.max_prompt_length :]
+        encoded.append({"prompt_token_ids": ids})
+    return [out.outputs[0].text for out in llm.generate(encoded, params)]

@@ -31,7 +31,7 @@ from rpo_exp.common.files import files_stamp
 from rpo_exp.data.loading import FORMATS, load_split
 from rpo_exp.data.records import Example, Prompt
 from rpo_exp.data.rendering import prompt_format
-from rpo_exp.evaluation.generation import generate
+from rpo_exp.evaluation.generation import generate, generate_vllm
 from rpo_exp.evaluation.judging.client import Judge, render
 from rpo_exp.evaluation.judging.server import gguf_file, local_server
 from rpo_exp.evaluation.winrate import win_rate
@@ -159,12 +159,17 @@ def generations(
         log.info("%s: reusing %s", policy.name, path)
         return [json.loads(line)["response"] for line in path.read_text().splitlines()]
     tokenizer = load_tokenizer(policy.model)
-    model = load_policy(policy.model, len(tokenizer), attn_implementation="sdpa")  # generate
-    if torch.cuda.is_available():
-        model = model.cuda()
-    started = time.perf_counter()
     fmt = prompt_format(dataset, policy.model)  # as the policy was trained to read them
-    responses = generate(model, tokenizer, [row.prompt for row in rows], cfg, fmt)
+    prompts = [row.prompt for row in rows]
+    started = time.perf_counter()
+    if cfg.get("engine", "hf") == "vllm":
+        weights = vllm_weights(policy)
+        responses = generate_vllm(weights, policy.model.dtype, tokenizer, prompts, cfg, fmt)
+    else:
+        model = load_policy(policy.model, len(tokenizer), attn_implementation="sdpa")
+        if torch.cuda.is_available():
+            model = model.cuda()
+        responses = generate(model, tokenizer, prompts, cfg, fmt)
     log.info("%s: %d responses in %.1f s", policy.name, len(rows), time.perf_counter() - started)
     out.mkdir(parents=True, exist_ok=True)
     with path.open("w") as f:
@@ -173,6 +178,20 @@ def generations(
             f.write(json.dumps(record | {"reference": row.reference, "model": policy.name}) + "\n")
     meta_path.write_text(json.dumps(meta, indent=1))
     return responses
+
+
+def vllm_weights(policy: Policy) -> str:
+    """The full weights vLLM loads: the policy's own, or for a LoRA run its `final_merged/`."""
+    path = Path(str(policy.model.name_or_path))
+    if not (path / "adapter_config.json").is_file():
+        return str(policy.model.name_or_path)
+    merged = path.parent / "final_merged"
+    if not (merged / "config.json").is_file():
+        raise ConfigError(
+            f"eval.engine=vllm: {path} is a LoRA adapter and the run has no final_merged/; "
+            "train with peft.merge=true, or use eval.engine=hf"
+        )
+    return str(merged)
 
 
 @contextlib.contextmanager
