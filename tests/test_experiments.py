@@ -55,22 +55,27 @@ TABLES = {
     "rpo_weighting": Table(
         PAPER
         | {"model.name": "mistral_7b", "dataset.name": "hh", "loss.name": "rpo"}
-        | {"loss.alpha": 0.8, "loss.tau": 0.5, "loss.beta": 0.1},
+        | {
+            "loss.alpha": 0.8,
+            "loss.tau": 0.5,
+            "loss.beta": 0.1,
+            "dataset.prompt_format": "released",
+        },
         ("loss.weighting",),
         {("uniform",), ("diagonal",), ("embedding",)},
     ),
     "rpo_embedder_tau": Table(
         without(PAPER, "embedder.name")
         | {"model.name": "llama2_7b", "dataset.name": "hh", "loss.name": "rpo"}
-        | {"loss.weighting": "embedding"},
+        | {"loss.weighting": "embedding", "dataset.prompt_format": "released"},
         ("embedder.name", "loss.tau"),
         set(itertools.product(("minilm", "sentence_t5_large", "distilroberta"), (0.25, 0.5, 0.75))),
     ),
     "paired_baselines": Table(
         PAPER,
-        ("dataset.name", "model.name", "loss.name", "loss.tau"),
+        ("dataset.name", "model.name", "loss.name", "loss.tau", "dataset.prompt_format"),
         {
-            (d, m, loss, 0.5 if loss == "rpo" else None)
+            (d, m, loss, 0.5 if loss == "rpo" else None, "released" if d == "hh" else None)
             for d, m in PAIRED
             for loss in ("sft", "ipo", "dpo", "kto", "rpo")
         },
