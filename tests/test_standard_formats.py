@@ -142,3 +142,16 @@ def test_each_format_trains_from_a_hub_layout_directory(tmp_path: Path, name, lo
     summary = run(cfg, tmp_path / "run", name)
     assert "eval/loss" in summary["after"]
     assert (tmp_path / "run" / "final" / "model.safetensors").exists()
+
+
+def test_preference_trains_from_a_local_file_with_mapped_columns(tmp_path: Path) -> None:
+    rows = [
+        {"question": r.get("prompt"), "good": r["chosen"], "bad": r["rejected"]}
+        for r in PREFERENCE * 6
+    ]
+    path = write(tmp_path / "mine.jsonl", rows)
+    mapping = "+dataset.columns={prompt: question, chosen: good, rejected: bad}"
+    steps = ["trainer.max_steps=2", "trainer.batch_size=2", "trainer.micro_batch_size=2"]
+    cfg = compose_cfg(*TINY, "dataset=preference", f"dataset.path={path}", mapping, *steps)
+    summary = run(cfg, tmp_path / "run", "mine")
+    assert "eval/loss" in summary["after"]
