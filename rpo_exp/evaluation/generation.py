@@ -19,6 +19,14 @@ def cut_at_stop(text: str, stops: list[str]) -> str:
     return text[: min(ends)] if ends else text
 
 
+def prompt_ids(
+    prompt: Prompt, tokenizer: PreTrainedTokenizerBase, cfg: DictConfig, prompt_format: str
+) -> list[int]:
+    """The prompt rendered as in training, cut from the left to `eval.max_prompt_length`."""
+    text, special = rendered_prompt(prompt, tokenizer, prompt_format)
+    return tokenizer(text, add_special_tokens=special)["input_ids"][-cfg.max_prompt_length :]
+
+
 @torch.no_grad()
 def generate(
     model: PreTrainedModel,
@@ -40,12 +48,8 @@ def generate(
         options |= {"temperature": cfg.temperature, "top_p": cfg.top_p}
     responses = []
     for start in tqdm(range(0, len(prompts), cfg.batch_size), desc="generate"):
-        encoded = []
-        for prompt in prompts[start : start + cfg.batch_size]:
-            text, special = rendered_prompt(prompt, tokenizer, prompt_format)
-            encoded.append(
-                tokenizer(text, add_special_tokens=special)["input_ids"][-cfg.max_prompt_length :]
-            )
+        batch = prompts[start : start + cfg.batch_size]
+        encoded = [prompt_ids(p, tokenizer, cfg, prompt_format) for p in batch]
         width = max(map(len, encoded))
         input_ids = torch.full((len(encoded), width), pad, dtype=torch.long)
         attention_mask = torch.zeros_like(input_ids)
@@ -101,9 +105,5 @@ def generate_vllm(
         stop=list(cfg.stop),
         seed=cfg.seed,
     )
-    encoded = []
-    for prompt in prompts:
-        text, special = rendered_prompt(prompt, tokenizer, prompt_format)
-        ids = tokenizer(text, add_special_tokens=special)["input_ids"][-cfg.max_prompt_length :]
-        encoded.append({"prompt_token_ids": ids})
+    encoded = [{"prompt_token_ids": prompt_ids(p, tokenizer, cfg, prompt_format)} for p in prompts]
     return [out.outputs[0].text for out in llm.generate(encoded, params)]
