@@ -181,18 +181,23 @@ def save_final(cfg: DictConfig, model, tokenizer, state: dict, run_dir: Path) ->
     }
     final = run_dir / "final"
     target = model.get_base_model() if is_adapted(model) else model
-    target.config.dtype = cfg.model.dtype  # else save_pretrained writes the master dtype
+
+    def save_weights(directory: Path, weights: dict) -> None:
+        target.save_pretrained(directory, state_dict=weights)
+        target.config.dtype = cfg.model.dtype  # save_pretrained wrote the master weights' dtype
+        target.config.save_pretrained(directory)
+
     with atomic_dir(final, replace=True) as tmp:
         if is_adapted(model):
             if cfg.model.init_config is None:
                 base = resolve_source(cfg.model.name_or_path)
                 base = str(Path(base).resolve()) if Path(base).is_dir() else base
             else:  # the base exists nowhere else
-                target.save_pretrained(tmp / "base", state_dict=base_state(state))
+                save_weights(tmp / "base", base_state(state))
                 base = str(final / "base")
             save_adapter(model, state, tmp, base)
         else:
-            model.save_pretrained(tmp, state_dict=state)
+            save_weights(tmp, state)
         tokenizer.save_pretrained(tmp)
     if is_adapted(model) and cfg.peft.merge:
         with atomic_dir(run_dir / "final_merged", replace=True) as tmp:
