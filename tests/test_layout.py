@@ -21,6 +21,7 @@ FLOORS = {
     "evaluation": 5,
     "train": 6,
     "evaluate": 6,
+    "onpolicy": 6,
     "bench": 7,
     "bench_paper": 7,
     "report": 7,
