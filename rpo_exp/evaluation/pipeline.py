@@ -33,6 +33,7 @@ from rpo_exp.data.records import Example, Prompt
 from rpo_exp.data.rendering import prompt_format
 from rpo_exp.evaluation.generation import generate, generate_vllm
 from rpo_exp.evaluation.judging.client import Judge, render
+from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.judging.server import gguf_file, local_server
 from rpo_exp.evaluation.winrate import win_rate
 from rpo_exp.modeling.models import load_policy, load_tokenizer
@@ -197,6 +198,9 @@ def vllm_weights(policy: Policy) -> str:
 @contextlib.contextmanager
 def judge_for(cfg: DictConfig, out: Path):
     """A reachable Judge: the configured endpoint, or a local server started for the duration."""
+    if cfg.name == "reward":
+        yield RewardJudge(cfg)
+        return
     with contextlib.ExitStack() as stack:
         if cfg.server is not None:
             gguf = gguf_file(cfg.server.model)
@@ -267,20 +271,16 @@ def versions() -> dict[str, str | None]:
     return found
 
 
-def evaluate(cfg: DictConfig, out: Path, judge: Judge) -> dict:
+def evaluate(cfg: DictConfig, out: Path, judge: Judge | RewardJudge) -> dict:
     """Generate, judge with `judge` (`judge_for(cfg.judge, out)`) and score; returns the result
     also written to `win_rate*.json`."""
     policy, dataset = policy_and_dataset(cfg)
+    if isinstance(judge, RewardJudge):
+        return reward_evaluate(cfg, out, judge, policy, dataset)
     task = task_of(cfg, dataset)
     template = cfg.judge.prompts[task]
     rows = held_out(dataset, cfg.eval)
-    against = run_policy(cfg.eval.against, "eval.against")[0] if cfg.eval.against else None
-    ours = generations(policy, dataset, rows, cfg.eval, out)
-    if against is None:
-        theirs, opponent, name = [row.reference for row in rows], "reference", "win_rate"
-    else:
-        theirs = generations(against, dataset, rows, cfg.eval, against.run_dir / "eval")
-        opponent, name = against.name, f"win_rate_vs_{against.run_dir.name}"
+    ours, theirs, opponent, name = both_sides(cfg, policy, dataset, rows, out)
     sent = judge.requests
     scores, records = judge_pairs(judge, template, rows, ours, theirs, cfg.eval)
     requests = judge.requests - sent
@@ -326,6 +326,51 @@ def evaluate(cfg: DictConfig, out: Path, judge: Judge) -> dict:
     return result
 
 
+def both_sides(
+    cfg: DictConfig, policy: Policy, dataset: DictConfig, rows: list[Row], out: Path
+) -> tuple[list[str], list[str], str, str]:
+    """(the policy's responses, the opponent's, the opponent's name, the result's file stem):
+    against the dataset's preferred responses, or `eval.against`'s generations."""
+    against = run_policy(cfg.eval.against, "eval.against")[0] if cfg.eval.against else None
+    ours = generations(policy, dataset, rows, cfg.eval, out)
+    if against is None:
+        return ours, [row.reference for row in rows], "reference", "win_rate"
+    theirs = generations(against, dataset, rows, cfg.eval, against.run_dir / "eval")
+    return ours, theirs, against.name, f"win_rate_vs_{against.run_dir.name}"
+
+
+def reward_evaluate(
+    cfg: DictConfig, out: Path, judge: RewardJudge, policy: Policy, dataset: DictConfig
+) -> dict:
+    """`evaluate` with `judge=reward`: each pair decided by the higher reward (ties half), the
+    win rate with its bootstrap interval and both sides' mean reward; per prompt in
+    `judgments*.jsonl`."""
+    rows = held_out(dataset, cfg.eval)
+    ours, theirs, opponent, name = both_sides(cfg, policy, dataset, rows, out)
+    computed = judge.computed
+    scores, records, means = judge.judge_pairs(
+        [row.prompt for row in rows], [row.index for row in rows], ours, theirs
+    )
+    result = win_rate(scores, cfg.eval.bootstrap, cfg.eval.seed)
+    result |= means | {"model": policy.name, "against": opponent, "judge": judge.identity}
+    result |= {"requests": 0, "rewards_computed": judge.computed - computed}
+    with (out / f"{name.replace('win_rate', 'judgments')}.jsonl").open("w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in records)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2))
+    record = {
+        "model": policy.name,
+        "dataset": OmegaConf.to_container(dataset, resolve=True),
+        "against": opponent,
+        "judge": {"name": "reward", "identity": judge.identity},
+        "eval": OmegaConf.to_container(cfg.eval, resolve=True),
+        "versions": versions(),
+        "command": sys.argv,
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    (out / f"{name.replace('win_rate', 'record')}.json").write_text(json.dumps(record, indent=2))
+    return result
+
+
 def report(result: dict) -> str:
     if result["win_rate"] is None:
         return f"win rate vs {result['against']}: no valid verdict ({result['invalid']} invalid)"
@@ -335,6 +380,8 @@ def report(result: dict) -> str:
         f"(n={result['n']}, invalid {result['invalid']}, ties {result['ties']}, "
         f"judge {result['judge']}, {result['requests']} requests)"
     )
+    if "mean_reward" in result:
+        line += f"; mean reward {result['mean_reward']:.4f} vs {result['mean_reward_against']:.4f}"
     if result["repeats"] > 1:
         each = ", ".join("-" if x is None else f"{100 * x:.1f}" for x in result["repeat_win_rates"])
         line += f"; per repeat: {each} (std {100 * result['repeat_std']:.1f})"
