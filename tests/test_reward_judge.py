@@ -44,3 +44,30 @@ def test_reward_judge_win_rates_recompute_and_cache(tmp_path: Path) -> None:
     assert {k: v for k, v in rerun.items() if k != "rewards_computed"} == {
         k: v for k, v in result.items() if k != "rewards_computed"
     }
+
+
+def kl_of(run_dir: Path, tmp_path: Path) -> dict:
+    args = [f"run_dir={run_dir}", *EVAL, "eval.kl=true", "eval.temperature=1.0"]
+    done = evaluate_cli(*args, cache=tmp_path / "cache")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads((run_dir / "eval" / "win_rate.json").read_text())
+
+
+def test_kl_from_the_initial_policy_is_zero_unmoved_and_grows_when_trained(tmp_path: Path) -> None:
+    """A run whose updates round away (lr 1e-12) is its own reference: KL 0 within its standard
+    error, which checks that the reference is the run's initial policy; one trained at lr 1e-3
+    is not. The per-prompt log-ratios in judgments.jsonl average to the KL."""
+    results = {}
+    for name, lr in (("still", "1e-12"), ("moved", "1e-3")):
+        run_dir = tmp_path / name
+        done = run_train(*TINY, "trainer.max_steps=2", f"trainer.lr={lr}", run_dir=run_dir)
+        assert done.returncode == 0, done.stderr[-2000:]
+        results[name] = kl_of(run_dir, tmp_path)
+        ratios = [
+            json.loads(line)["log_ratio"] for line in (run_dir / "eval" / "judgments.jsonl").open()
+        ]
+        kept = [r for r in ratios if r is not None]
+        assert abs(statistics.fmean(kept) - results[name]["kl"]) < 1e-9
+    still, moved = results["still"], results["moved"]
+    assert abs(still["kl"]) <= max(3 * still["kl_se"], 1e-4)
+    assert abs(moved["kl"]) > 10 * max(abs(still["kl"]), 1e-4)

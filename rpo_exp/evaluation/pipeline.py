@@ -31,6 +31,7 @@ from rpo_exp.common.files import files_stamp
 from rpo_exp.data.loading import FORMATS, load_split
 from rpo_exp.data.records import Example, Prompt
 from rpo_exp.data.rendering import prompt_format
+from rpo_exp.evaluation.divergence import sampled_kl
 from rpo_exp.evaluation.generation import generate, generate_vllm
 from rpo_exp.evaluation.judging.client import Judge, render
 from rpo_exp.evaluation.judging.reward import RewardJudge
@@ -56,6 +57,8 @@ class Policy:
     model: DictConfig
     name: str  # the generator's name in the outputs
     run_dir: Path | None = None
+    reference: DictConfig | None = None  # a run's initial policy (None: the model itself)
+    seed: int = 0  # the run's seed (a randomly initialised reference is drawn with it)
 
 
 @dataclass
@@ -90,7 +93,7 @@ def run_policy(run_dir: str, key: str = "run_dir") -> tuple[Policy, DictConfig]:
             "revision": None,
         },
     )
-    return Policy(model, str(path), path), train_cfg
+    return Policy(model, str(path), path, train_cfg.model, train_cfg.get("seed", 0)), train_cfg
 
 
 def policy_and_dataset(cfg: DictConfig) -> tuple[Policy, DictConfig]:
@@ -352,6 +355,16 @@ def reward_evaluate(
         [row.prompt for row in rows], [row.index for row in rows], ours, theirs
     )
     result = win_rate(scores, cfg.eval.bootstrap, cfg.eval.seed)
+    if cfg.eval.get("kl"):  # every evaluated run a point (KL, reward)
+        fmt = prompt_format(dataset, policy.model)
+        kl = sampled_kl(
+            policy.model, policy.reference or policy.model, load_tokenizer(policy.model),
+            [row.prompt for row in rows], ours, cfg.eval, fmt, policy.seed,
+        )  # fmt: skip
+        per_prompt = kl.pop("kl_per_prompt")
+        for position, record in enumerate(records):
+            record["log_ratio"] = per_prompt.get(position)
+        result |= kl
     result |= means | {"model": policy.name, "against": opponent, "judge": judge.identity}
     result |= {"requests": 0, "rewards_computed": judge.computed - computed}
     with (out / f"{name.replace('win_rate', 'judgments')}.jsonl").open("w") as f:
