@@ -155,3 +155,18 @@ def test_preference_trains_from_a_local_file_with_mapped_columns(tmp_path: Path)
     cfg = compose_cfg(*TINY, "dataset=preference", f"dataset.path={path}", mapping, *steps)
     summary = run(cfg, tmp_path / "run", "mine")
     assert "eval/loss" in summary["after"]
+
+
+def test_unpaired_preference_trains_from_a_local_file(tmp_path: Path) -> None:
+    """40 rows, so that the split-off test share holds several prompts (KTO's KL pairs)."""
+    rows = [
+        {"prompt": f"Say something {i}.", "completion": "Nice." if i % 2 else "Bad.",
+         "label": bool(i % 2)}
+        for i in range(40)
+    ]  # fmt: skip
+    path = write(tmp_path / "unpaired.jsonl", rows)
+    steps = ["trainer.max_steps=2", "trainer.batch_size=4", "trainer.micro_batch_size=4"]
+    cfg = compose_cfg(*TINY, "dataset=unpaired_preference", f"dataset.path={path}", "loss=kto",
+                      *steps)  # fmt: skip
+    summary = run(cfg, tmp_path / "run", "unpaired")
+    assert "eval/loss" in summary["after"]
