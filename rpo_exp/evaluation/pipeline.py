@@ -297,30 +297,18 @@ def evaluate(cfg: DictConfig, out: Path, judge: Judge | RewardJudge) -> dict:
         "requests": requests,
         "mean_confidence": float(np.mean(confidences)) if confidences else None,
     }
-    with (out / f"{name.replace('win_rate', 'judgments')}.jsonl").open("w") as f:
-        f.writelines(json.dumps(r) + "\n" for r in records)
-    (out / f"{name}.json").write_text(json.dumps(result, indent=2))
-    record = {
-        "model": policy.name,
-        "dataset": OmegaConf.to_container(dataset, resolve=True),
-        "against": opponent,
-        "judge": {
-            "name": cfg.judge.name,
-            "model": judge.model,
-            "identity": judge.identity,
-            "base_url": judge.base_url,
-            "verdict": cfg.judge.verdict,
-            "temperature": cfg.judge.temperature,
-            "max_tokens": cfg.judge.max_tokens,
-        },
-        "task": task,
-        "template_sha256": hashlib.sha256(judge.instructed(template).encode()).hexdigest(),
-        "eval": OmegaConf.to_container(cfg.eval, resolve=True),
-        "versions": versions(),
-        "command": sys.argv,
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    judge_record = {
+        "name": cfg.judge.name,
+        "model": judge.model,
+        "identity": judge.identity,
+        "base_url": judge.base_url,
+        "verdict": cfg.judge.verdict,
+        "temperature": cfg.judge.temperature,
+        "max_tokens": cfg.judge.max_tokens,
     }
-    (out / f"{name.replace('win_rate', 'record')}.json").write_text(json.dumps(record, indent=2))
+    sha = hashlib.sha256(judge.instructed(template).encode()).hexdigest()
+    extra = {"task": task, "template_sha256": sha}
+    save_result(out, name, records, result, cfg, policy, dataset, opponent, judge_record, extra)
     outputs = [
         {"instruction": row.query, "output": response.strip(), "generator": policy.name}
         for row, response in zip(rows, ours, strict=True)
@@ -367,6 +355,25 @@ def reward_evaluate(
         result |= kl
     result |= means | {"model": policy.name, "against": opponent, "judge": judge.identity}
     result |= {"requests": 0, "rewards_computed": judge.computed - computed}
+    judge_record = {"name": "reward", "identity": judge.identity}
+    save_result(out, name, records, result, cfg, policy, dataset, opponent, judge_record)
+    return result
+
+
+def save_result(
+    out: Path,
+    name: str,
+    records: list[dict],
+    result: dict,
+    cfg: DictConfig,
+    policy: Policy,
+    dataset: DictConfig,
+    opponent: str,
+    judge: dict,
+    extra: dict | None = None,
+) -> None:
+    """`judgments*.jsonl` (one record per judgement), `win_rate*.json` (`result`) and
+    `record*.json` (what was evaluated, by which judge, with which settings and versions)."""
     with (out / f"{name.replace('win_rate', 'judgments')}.jsonl").open("w") as f:
         f.writelines(json.dumps(r) + "\n" for r in records)
     (out / f"{name}.json").write_text(json.dumps(result, indent=2))
@@ -374,14 +381,14 @@ def reward_evaluate(
         "model": policy.name,
         "dataset": OmegaConf.to_container(dataset, resolve=True),
         "against": opponent,
-        "judge": {"name": "reward", "identity": judge.identity},
+        "judge": judge,
+        **(extra or {}),
         "eval": OmegaConf.to_container(cfg.eval, resolve=True),
         "versions": versions(),
         "command": sys.argv,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     (out / f"{name.replace('win_rate', 'record')}.json").write_text(json.dumps(record, indent=2))
-    return result
 
 
 def report(result: dict) -> str:
