@@ -81,10 +81,11 @@ report: install
 	@test -n "$(SWEEP)" || { echo "usage: make report SWEEP=<sweep dir>" >&2; exit 2; }
 	$(PY) -m rpo_exp.report $(SWEEP)
 
-# A CPU mini-study (not part of `make test`; ~1 h on 2 cores): SFT, DPO and RPO x 3 seeds on
-# SmolLM2-135M, then each run's held-out preference accuracy and margin and its local-judge win
-# rate (a pipeline demonstration); writes studies/<time>/study.csv and report/study.html.
-study: install install-judge
+# The reward-KL frontier study (README; conf/study.yaml; ~50 min on 2 cores, not part of
+# `make test`): on-policy data from SmolLM2-135M scored by a sentiment reward, 8 methods x 2 betas
+# x 3 seeds, each run's reward, win rate against the initial policy and KL; writes
+# studies/<time>/study.csv, study_summary.csv, study.png and report/study.html.
+study: install
 	$(PY) -m rpo_exp.study $(ARGS)
 
 lint: install

@@ -90,7 +90,8 @@ def build(cfg: DictConfig, out: Path) -> dict:
     counts = {}
     out.mkdir(parents=True, exist_ok=True)
     for split in SPLITS:
-        prompts = distinct_prompts(cfg.dataset, split, on.max_prompts)
+        limit = on.max_prompts if split == "train" else on.get("max_test_prompts") or on.max_prompts
+        prompts = distinct_prompts(cfg.dataset, split, limit)
         if not prompts:
             raise DataError(f"dataset {cfg.dataset.name} ({split}): no prompts")
         rows, dropped = sample_split(model, tokenizer, reward, prompts, on, fmt)
@@ -108,6 +109,7 @@ def build(cfg: DictConfig, out: Path) -> dict:
         "prompt_format": fmt,
         "sampling": OmegaConf.to_container(on, resolve=True),
         "reward": reward.identity,
+        "reward_config": OmegaConf.to_container(cfg.reward, resolve=True),
         "prompts": counts,
         "seconds": time.time() - started,
     }

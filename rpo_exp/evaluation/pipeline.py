@@ -26,8 +26,10 @@ import numpy as np
 import torch
 from omegaconf import DictConfig, OmegaConf
 
+from rpo_exp.common.cache import digest
 from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import files_stamp
+from rpo_exp.common.paths import cache_dir
 from rpo_exp.data.loading import FORMATS, load_split
 from rpo_exp.data.records import Example, Prompt
 from rpo_exp.data.rendering import prompt_format
@@ -144,12 +146,9 @@ def held_out(dataset: DictConfig, cfg: DictConfig) -> list[Row]:
     return [rows[i] for i in sorted(order)]
 
 
-def generations(
-    policy: Policy, dataset: DictConfig, rows: list[Row], cfg: DictConfig, out: Path
-) -> list[str]:
-    """The policy's response to each row: read from `out/generations.jsonl` when it was written
-    for the same model, prompts and settings (and not `eval.regenerate`), else sampled."""
-    path, meta_path = out / "generations.jsonl", out / "generations.meta.json"
+def generation_meta(policy: Policy, dataset: DictConfig, rows: list[Row], cfg: DictConfig) -> dict:
+    """What determines a policy's generations: model, weights, data, prompts and sampling
+    settings (and the seed that draws a randomly initialised model)."""
     settings = OmegaConf.to_container(cfg, resolve=True)
     meta = {
         "model": OmegaConf.to_container(policy.model, resolve=True),
@@ -157,7 +156,18 @@ def generations(
         "dataset": OmegaConf.to_container(dataset, resolve=True),
         "indices": [row.index for row in rows],
     } | {key: settings[key] for key in GENERATION_KEYS}
-    meta = json.loads(json.dumps(meta))  # as it reads back
+    if policy.model.get("init_config"):
+        meta["init_seed"] = policy.seed
+    return json.loads(json.dumps(meta))  # as it reads back
+
+
+def generations(
+    policy: Policy, dataset: DictConfig, rows: list[Row], cfg: DictConfig, out: Path
+) -> list[str]:
+    """The policy's response to each row: read from `out/generations.jsonl` when it was written
+    for the same model, prompts and settings (and not `eval.regenerate`), else sampled."""
+    path, meta_path = out / "generations.jsonl", out / "generations.meta.json"
+    meta = generation_meta(policy, dataset, rows, cfg)
     reusable = not cfg.regenerate and path.exists() and meta_path.exists()
     if reusable and json.loads(meta_path.read_text()) == meta:
         log.info("%s: reusing %s", policy.name, path)
@@ -170,6 +180,7 @@ def generations(
         weights = vllm_weights(policy)
         responses = generate_vllm(weights, policy.model.dtype, tokenizer, prompts, cfg, fmt)
     else:
+        torch.manual_seed(policy.seed)  # a randomly initialised model: drawn as its run drew it
         model = load_policy(policy.model, len(tokenizer), attn_implementation="sdpa")
         if torch.cuda.is_available():
             model = model.cuda()
@@ -321,13 +332,27 @@ def both_sides(
     cfg: DictConfig, policy: Policy, dataset: DictConfig, rows: list[Row], out: Path
 ) -> tuple[list[str], list[str], str, str]:
     """(the policy's responses, the opponent's, the opponent's name, the result's file stem):
-    against the dataset's preferred responses, or `eval.against`'s generations."""
-    against = run_policy(cfg.eval.against, "eval.against")[0] if cfg.eval.against else None
+    against the dataset's preferred responses (`eval.against` null), the run's initial policy's
+    own samples (`initial`; sampled once per initial model and settings, in
+    `$RPO_EXP_CACHE/generations`, and shared by every run that starts from it), or another
+    run's generations (a run dir)."""
     ours = generations(policy, dataset, rows, cfg.eval, out)
+    against = cfg.eval.against
     if against is None:
         return ours, [row.reference for row in rows], "reference", "win_rate"
-    theirs = generations(against, dataset, rows, cfg.eval, against.run_dir / "eval")
-    return ours, theirs, against.name, f"win_rate_vs_{against.run_dir.name}"
+    if against == "initial":
+        if policy.run_dir is None:
+            raise ConfigError(
+                "eval.against=initial compares a training run with the policy it started "
+                "from: give run_dir=<a training run's dir>"
+            )
+        initial = Policy(policy.reference, "initial", seed=policy.seed)
+        shared = cache_dir("generations", digest(generation_meta(initial, dataset, rows, cfg.eval)))
+        theirs = generations(initial, dataset, rows, cfg.eval, shared)
+        return ours, theirs, "initial", "win_rate_vs_initial"
+    other = run_policy(against, "eval.against")[0]
+    theirs = generations(other, dataset, rows, cfg.eval, other.run_dir / "eval")
+    return ours, theirs, other.name, f"win_rate_vs_{other.run_dir.name}"
 
 
 def reward_evaluate(
@@ -342,6 +367,8 @@ def reward_evaluate(
     scores, records, means = judge.judge_pairs(
         [row.prompt for row in rows], [row.index for row in rows], ours, theirs
     )
+    for record, mine, other in zip(records, ours, theirs, strict=True):
+        record |= {"response": mine, "response_against": other}
     result = win_rate(scores, cfg.eval.bootstrap, cfg.eval.seed)
     if cfg.eval.get("kl"):  # every evaluated run a point (KL, reward)
         fmt = prompt_format(dataset, policy.model)
