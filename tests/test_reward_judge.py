@@ -46,28 +46,69 @@ def test_reward_judge_win_rates_recompute_and_cache(tmp_path: Path) -> None:
     }
 
 
-def kl_of(run_dir: Path, tmp_path: Path) -> dict:
-    args = [f"run_dir={run_dir}", *EVAL, "eval.kl=true", "eval.temperature=1.0"]
-    done = evaluate_cli(*args, cache=tmp_path / "cache")
+def initial_cli(run_dir: Path, tmp_path: Path) -> tuple[dict, list[dict], str]:
+    """`judge=reward eval.against=initial eval.kl=true`, sampled: (result, judgments, log)."""
+    args = [f"run_dir={run_dir}", *EVAL, "eval.against=initial", "eval.kl=true"]
+    done = evaluate_cli(*args, "eval.temperature=1.0", cache=tmp_path / "cache")
     assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads((run_dir / "eval" / "win_rate.json").read_text())
+    result = json.loads((run_dir / "eval" / "win_rate_vs_initial.json").read_text())
+    lines = (run_dir / "eval" / "judgments_vs_initial.jsonl").read_text().splitlines()
+    return result, [json.loads(line) for line in lines], done.stdout + done.stderr
 
 
-def test_kl_from_the_initial_policy_is_zero_unmoved_and_grows_when_trained(tmp_path: Path) -> None:
-    """A run whose updates round away (lr 1e-12) is its own reference: KL 0 within its standard
-    error, which checks that the reference is the run's initial policy; one trained at lr 1e-3
-    is not. The per-prompt log-ratios in judgments.jsonl average to the KL."""
-    results = {}
+def test_against_the_initial_policy_with_the_kl_from_it(tmp_path: Path) -> None:
+    """A run whose updates round away (lr 1e-12) is its initial policy: its samples are the
+    initial's own (the same seeded draws), so every pair ties, and its KL is 0 within the
+    standard error; one trained at lr 1e-3 moved away. The initial's samples are drawn once and
+    shared (the second run reads them); the per-prompt log-ratios average to the KL."""
+    results, judged, logs = {}, {}, {}
     for name, lr in (("still", "1e-12"), ("moved", "1e-3")):
         run_dir = tmp_path / name
         done = run_train(*TINY, "trainer.max_steps=2", f"trainer.lr={lr}", run_dir=run_dir)
         assert done.returncode == 0, done.stderr[-2000:]
-        results[name] = kl_of(run_dir, tmp_path)
-        ratios = [
-            json.loads(line)["log_ratio"] for line in (run_dir / "eval" / "judgments.jsonl").open()
-        ]
-        kept = [r for r in ratios if r is not None]
+        results[name], judged[name], logs[name] = initial_cli(run_dir, tmp_path)
+        kept = [j["log_ratio"] for j in judged[name] if j["log_ratio"] is not None]
         assert abs(statistics.fmean(kept) - results[name]["kl"]) < 1e-9
     still, moved = results["still"], results["moved"]
+    assert all(j["response"] == j["response_against"] for j in judged["still"])
+    assert still["win_rate"] == 0.5 and still["ties"] == still["n"] == 6
+    assert still["mean_reward"] == still["mean_reward_against"]
     assert abs(still["kl"]) <= max(3 * still["kl_se"], 1e-4)
     assert abs(moved["kl"]) > 10 * max(abs(still["kl"]), 1e-4)
+    assert any(j["response"] != j["response_against"] for j in judged["moved"])
+    assert [j["response_against"] for j in judged["moved"]] == [
+        j["response_against"] for j in judged["still"]
+    ]
+    assert "initial: reusing" in logs["moved"] and "initial: reusing" not in logs["still"]
+
+
+def test_against_initial_needs_a_run(tmp_path: Path) -> None:
+    args = ["model=tiny_llama", "dataset=hh_sample", *EVAL, "eval.against=initial"]
+    done = evaluate_cli(*args, cache=tmp_path / "cache")
+    assert done.returncode == 2 and "eval.against=initial" in done.stderr
+    assert "give run_dir=" in done.stderr
+
+
+def test_a_reward_model_judges_end_to_end(tmp_path: Path, tiny_reward_model: Path) -> None:
+    """`judge=reward` with `reward_model` (a tiny random classifier): the win rate and mean
+    rewards recompute from the generations scored by that model."""
+    run_dir = tmp_path / "run"
+    assert run_train(*TINY, "trainer.max_steps=1", run_dir=run_dir).returncode == 0
+    model = [f"judge.reward.name_or_path={tiny_reward_model}", "judge.reward.dtype=float32"]
+    done = evaluate_cli(
+        f"run_dir={run_dir}", *EVAL, "reward@judge.reward=reward_model", *model,
+        cache=tmp_path / "cache",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads((run_dir / "eval" / "win_rate.json").read_text())
+    assert result["judge"].startswith("reward_model:")
+    generations = [json.loads(line) for line in (run_dir / "eval" / "generations.jsonl").open()]
+    cfg = {"name": "reward_model", "name_or_path": str(tiny_reward_model), "dtype": "float32"}
+    reward = load_reward(OmegaConf.create(cfg | {"batch_size": 8, "max_length": 1024}))
+    prompts = [g["prompt"] for g in generations]
+    ours = reward(prompts, [g["response"] for g in generations])
+    theirs = reward(prompts, [g["reference"] for g in generations])
+    wins = [1.0 if a > b else 0.0 if a < b else 0.5 for a, b in zip(ours, theirs, strict=True)]
+    assert result["win_rate"] == statistics.fmean(wins)
+    assert abs(result["mean_reward"] - statistics.fmean(ours)) < 1e-4
+    assert abs(result["mean_reward_against"] - statistics.fmean(theirs)) < 1e-4

@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import torch
 from omegaconf import OmegaConf
-from transformers import AutoConfig, AutoModelForSequenceClassification
 
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.evaluation.rewards import RewardModel, conversation, load_reward
@@ -23,21 +20,6 @@ def test_sentiment_reward_is_deterministic_and_reads_the_response() -> None:
     assert scores == reward(PROMPTS, RESPONSES)
     assert scores[0] > 0.5 and scores[1] < 0 and all(-1 <= s <= 1 for s in scores)
     assert reward.identity.startswith("sentiment:vaderSentiment==")
-
-
-@pytest.fixture(scope="module")
-def tiny_reward_model(tmp_path_factory, tokenizer) -> Path:
-    """A 2-layer LLaMA sequence classifier (1 label) with SmolLM2's tokenizer, saved to disk."""
-    torch.manual_seed(0)
-    config = AutoConfig.for_model(
-        model_type="llama", hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=2, vocab_size=len(tokenizer), num_labels=1,
-        pad_token_id=tokenizer.pad_token_id,
-    )  # fmt: skip
-    path = tmp_path_factory.mktemp("reward_model")
-    AutoModelForSequenceClassification.from_config(config).save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
 
 
 def test_reward_model_scores_chat_templated_conversations_batched(tiny_reward_model) -> None:

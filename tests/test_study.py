@@ -1,10 +1,13 @@
-"""`make study` at tiny size: the train sweep, the per-run preference metrics and local-judge
-win rates, study.csv and the executed notebook (the real study is SmolLM2-135M, ~1 h)."""
+"""`make study` in its tiny form (conf/study.yaml's header): on-policy data, one training sweep
+per loss, every run judged by the reward against the initial policy's samples with its KL, the
+table, summary, plot and report; a rerun into the same dir trains and computes nothing."""
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -12,43 +15,92 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rpo_exp.study import preference_metrics
-from tests.helpers import ROOT
+from rpo_exp.evaluation.winrate import win_rate
+from tests.helpers import CONF, ROOT
+
+
+def tiny_form() -> list[str]:
+    """The overrides of the tiny command in conf/study.yaml's header comment."""
+    header = (CONF / "study.yaml").read_text().split("\ndefaults:")[0].splitlines()
+    lines = [line.removeprefix("#").strip() for line in header]
+    first = next(i for i, line in enumerate(lines) if line.startswith("python -m rpo_exp.study"))
+    command = [lines[first]]
+    while command[-1].endswith("\\"):
+        command[-1] = command[-1].removesuffix("\\")
+        command.append(lines[first + len(command)])
+    return shlex.split(" ".join(command))[3:]
+
+
+def run_study(out: Path) -> subprocess.CompletedProcess:
+    env = os.environ | {"RPO_EXP_CACHE": str(out.parent / "cache"), "PYTHONUNBUFFERED": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "rpo_exp.study", *tiny_form(), f"hydra.run.dir={out}"],
+        capture_output=True, text=True, timeout=900, cwd=ROOT, env=env,
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("study")
-    env = os.environ | {"RPO_EXP_CACHE": str(out / "cache")}
-    tiny = ["model=tiny_llama", "trainer.max_steps=2", "loss=sft,dpo", "seed=0", "logger=none"]
-    done = subprocess.run(
-        [sys.executable, "-m", "rpo_exp.study", "--out", str(out), "--num-samples", "3", *tiny],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        cwd=ROOT,
-        env=env,
-    )
+def study(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    out = tmp_path_factory.mktemp("study") / "out"
+    done = run_study(out)
     assert done.returncode == 0, done.stderr[-3000:]
-    return out
+    return out, done
 
 
-def test_study_writes_its_table_and_report(study: Path) -> None:
-    table = pd.read_csv(study / "study.csv")
-    assert sorted(table["loss"]) == ["dpo", "sft"] and set(table["seed"]) == {0}
-    assert table[["accuracy", "margin"]].notna().all().all()
-    assert ((table["n"] + table["invalid"]) == 3).all()
-    html = (study / "report" / "study.html").read_text()
-    assert "pipeline demonstration" in html and "held-out preference accuracy" in html
-    assert "Traceback" not in html
+def test_every_grid_run_is_trained_and_judged(study) -> None:
+    out, _ = study
+    table = pd.read_csv(out / "study.csv")
+    grid = {("sft", None), ("dpo", 0.1), ("dpo", 0.5), ("swepo", 0.1), ("swepo", 0.5)}
+    assert {(r.loss, None if pd.isna(r.beta) else r.beta) for r in table.itertuples()} == grid
+    assert (table["status"] == "finished").all() and (table["n"] == 4).all()
+    for row in table.itertuples():
+        run = out / "runs" / row.run
+        result = json.loads((run / "eval" / "win_rate_vs_initial.json").read_text())
+        assert (result["win_rate"], result["kl"]) == (row.win_rate, row.kl)
+        assert result["against"] == "initial" and result["judge"].startswith("sentiment:")
+        cfg = (run / ".hydra" / "overrides.yaml").read_text()
+        assert "trainer.max_steps=1" in cfg and "experiment=study" in cfg
+    record = json.loads((out / "data" / "record.json").read_text())
+    assert record["sampling"]["k"] == 4 and record["prompts"]["test"] > 0
 
 
-def test_preference_metrics_equal_the_runs_own_eval(study: Path) -> None:
-    """For DPO (beta 0.1), the study's accuracy and margin are the run's own final
-    `eval/rewards/*`: same test pairs, same reference, same rewards."""
-    run = next(p for p in study.iterdir() if p.name.endswith("_dpo_seed0"))
-    final = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()][-1]
-    metrics = preference_metrics(run)
-    assert metrics["accuracy"] == pytest.approx(final["eval/rewards/accuracies"], abs=1e-6)
-    assert metrics["margin"] == pytest.approx(final["eval/rewards/margins"], abs=1e-4)
-    assert metrics["margin"] != 0.0  # the policy moved: a real comparison
+def test_the_summary_recomputes_from_the_runs(study) -> None:
+    """Per (loss, beta): the means over seeds of each run's figures; the pooled win rate's
+    interval from every run's per-prompt verdicts; the initial policy's reward is the reward of
+    its own samples, the opponent of every run."""
+    out, _ = study
+    table = pd.read_csv(out / "study.csv")
+    summary = pd.read_csv(out / "study_summary.csv")
+    initial = summary[summary["loss"] == "initial"].iloc[0]
+    assert initial["kl"] == 0 and initial["reward"] == pytest.approx(
+        table["mean_reward_against"].iloc[0]
+    )
+    dpo = summary[(summary["loss"] == "dpo") & (summary["beta"] == 0.5)].iloc[0]
+    runs = table[(table["loss"] == "dpo") & (table["beta"] == 0.5)]
+    assert dpo["reward"] == pytest.approx(runs["mean_reward"].mean())
+    assert dpo["kl"] == pytest.approx(runs["kl"].mean()) and dpo["kl"] > 0
+    (run,) = runs["run"]
+    lines = (out / "runs" / run / "eval" / "judgments_vs_initial.jsonl").read_text()
+    judged = [json.loads(line) for line in lines.splitlines()]
+    pooled = win_rate([[j["verdict"]] for j in judged], 10000, 0)
+    assert (dpo["win_ci_low"], dpo["win_ci_high"]) == (pooled["ci_low"], pooled["ci_high"])
+    assert dpo["win_rate"] == statistics.fmean(j["verdict"] for j in judged)
+
+
+def test_plot_and_report(study) -> None:
+    out, _ = study
+    assert (out / "study.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    html = (out / "report" / "study.html").read_text()
+    assert "reward-KL frontier" in html and "Traceback" not in html
+
+
+def test_a_rerun_trains_and_computes_nothing(study) -> None:
+    out, _ = study
+    before = (out / "study.csv").read_text()
+    again = run_study(out)
+    assert again.returncode == 0, again.stderr[-3000:]
+    logs = again.stdout + again.stderr
+    assert "reusing the on-policy data" in logs
+    assert logs.count("every run finished, skipped") == 3 and "training:" not in logs
+    assert "responses in" not in logs  # no generation: every run's and the initial's reused
+    assert (out / "study.csv").read_text() == before

@@ -336,16 +336,16 @@ def both_sides(
     own samples (`initial`; sampled once per initial model and settings, in
     `$RPO_EXP_CACHE/generations`, and shared by every run that starts from it), or another
     run's generations (a run dir)."""
-    ours = generations(policy, dataset, rows, cfg.eval, out)
     against = cfg.eval.against
+    if against == "initial" and policy.run_dir is None:
+        raise ConfigError(
+            "eval.against=initial compares a training run with the policy it started from: "
+            "give run_dir=<a training run's dir>"
+        )
+    ours = generations(policy, dataset, rows, cfg.eval, out)
     if against is None:
         return ours, [row.reference for row in rows], "reference", "win_rate"
     if against == "initial":
-        if policy.run_dir is None:
-            raise ConfigError(
-                "eval.against=initial compares a training run with the policy it started "
-                "from: give run_dir=<a training run's dir>"
-            )
         initial = Policy(policy.reference, "initial", seed=policy.seed)
         shared = cache_dir("generations", digest(generation_meta(initial, dataset, rows, cfg.eval)))
         theirs = generations(initial, dataset, rows, cfg.eval, shared)
