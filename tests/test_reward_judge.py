@@ -10,6 +10,7 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from rpo_exp.data.loading import load_split
 from rpo_exp.evaluation.rewards import load_reward
 from tests.helpers import TINY, run_train
 from tests.test_judge import evaluate_cli
@@ -105,7 +106,8 @@ def test_a_reward_model_judges_end_to_end(tmp_path: Path, tiny_reward_model: Pat
     generations = [json.loads(line) for line in (run_dir / "eval" / "generations.jsonl").open()]
     cfg = {"name": "reward_model", "name_or_path": str(tiny_reward_model), "dtype": "float32"}
     reward = load_reward(OmegaConf.create(cfg | {"batch_size": 8, "max_length": 1024}))
-    prompts = [g["prompt"] for g in generations]
+    test = load_split(OmegaConf.load(run_dir / ".hydra" / "config.yaml").dataset, "test")
+    prompts = [test.examples[g["index"]].prompt for g in generations]  # as the judge read them
     ours = reward(prompts, [g["response"] for g in generations])
     theirs = reward(prompts, [g["reference"] for g in generations])
     wins = [1.0 if a > b else 0.0 if a < b else 0.5 for a, b in zip(ours, theirs, strict=True)]

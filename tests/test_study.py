@@ -23,7 +23,8 @@ def tiny_form() -> list[str]:
     """The overrides of the tiny command in conf/study.yaml's header comment."""
     header = (CONF / "study.yaml").read_text().split("\ndefaults:")[0].splitlines()
     lines = [line.removeprefix("#").strip() for line in header]
-    first = next(i for i, line in enumerate(lines) if line.startswith("python -m rpo_exp.study"))
+    tiny = next(i for i, line in enumerate(lines) if line.startswith("Tiny form"))
+    first = next(i for i in range(tiny, len(lines)) if lines[i].startswith("python -m rpo_exp"))
     command = [lines[first]]
     while command[-1].endswith("\\"):
         command[-1] = command[-1].removesuffix("\\")
