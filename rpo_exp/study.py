@@ -55,9 +55,8 @@ def data(cfg: DictConfig, out: Path) -> Path:
     record = out / "record.json"
     if record.is_file():
         have = json.loads(record.read_text())
-        if {k: have.get(k) for k in want} == want and have.get("reward_config") == dict(
-            OmegaConf.to_container(cfg.reward, resolve=True)
-        ):
+        reward = OmegaConf.to_container(cfg.reward, resolve=True)
+        if {k: have.get(k) for k in want} == want and have.get("reward_config") == reward:
             log.info("reusing the on-policy data in %s", out)
             return out
     build(cfg, out)
