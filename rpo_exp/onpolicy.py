@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import hydra
-import torch
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
@@ -31,7 +30,7 @@ from rpo_exp.data.records import Prompt
 from rpo_exp.data.rendering import prompt_format
 from rpo_exp.evaluation.generation import generate
 from rpo_exp.evaluation.rewards import load_reward
-from rpo_exp.modeling.models import load_policy, load_tokenizer
+from rpo_exp.modeling.models import inference_model, load_tokenizer
 
 log = logging.getLogger("rpo_exp.onpolicy")
 SPLITS = ("train", "test")
@@ -81,10 +80,7 @@ def build(cfg: DictConfig, out: Path) -> dict:
         raise ConfigError(f"onpolicy.temperature={on.temperature}: must be > 0 (k samples)")
     started = time.time()
     tokenizer = load_tokenizer(cfg.model)
-    torch.manual_seed(on.seed)
-    model = load_policy(cfg.model, len(tokenizer), attn_implementation="sdpa")
-    if torch.cuda.is_available():
-        model = model.cuda()
+    model = inference_model(cfg.model, len(tokenizer), on.seed)
     reward = load_reward(cfg.reward)
     fmt = prompt_format(cfg.dataset, cfg.model)
     counts = {}

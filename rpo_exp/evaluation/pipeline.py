@@ -13,6 +13,7 @@ format).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 from omegaconf import DictConfig, OmegaConf
+from transformers import PreTrainedModel
 
 from rpo_exp.common.cache import digest
 from rpo_exp.common.errors import ConfigError, DataError
@@ -39,7 +40,7 @@ from rpo_exp.evaluation.judging.client import Judge, render
 from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.judging.server import gguf_file, local_server
 from rpo_exp.evaluation.winrate import win_rate
-from rpo_exp.modeling.models import load_policy, load_tokenizer
+from rpo_exp.modeling.models import inference_model, load_tokenizer
 
 log = logging.getLogger("rpo_exp")
 PACKAGES = ("rpo_exp", "torch", "transformers", "openai", "llama_cpp_python", "numpy")
@@ -162,10 +163,16 @@ def generation_meta(policy: Policy, dataset: DictConfig, rows: list[Row], cfg: D
 
 
 def generations(
-    policy: Policy, dataset: DictConfig, rows: list[Row], cfg: DictConfig, out: Path
+    policy: Policy,
+    dataset: DictConfig,
+    rows: list[Row],
+    cfg: DictConfig,
+    out: Path,
+    model: PreTrainedModel | None = None,
 ) -> list[str]:
     """The policy's response to each row: read from `out/generations.jsonl` when it was written
-    for the same model, prompts and settings (and not `eval.regenerate`), else sampled."""
+    for the same model, prompts and settings (and not `eval.regenerate`), else sampled (by
+    `model`, the policy already loaded, if given)."""
     path, meta_path = out / "generations.jsonl", out / "generations.meta.json"
     meta = generation_meta(policy, dataset, rows, cfg)
     reusable = not cfg.regenerate and path.exists() and meta_path.exists()
@@ -180,10 +187,7 @@ def generations(
         weights = vllm_weights(policy)
         responses = generate_vllm(weights, policy.model.dtype, tokenizer, prompts, cfg, fmt)
     else:
-        torch.manual_seed(policy.seed)  # a randomly initialised model: drawn as its run drew it
-        model = load_policy(policy.model, len(tokenizer), attn_implementation="sdpa")
-        if torch.cuda.is_available():
-            model = model.cuda()
+        model = model or inference_model(policy.model, len(tokenizer), policy.seed)
         responses = generate(model, tokenizer, prompts, cfg, fmt)
     log.info("%s: %d responses in %.1f s", policy.name, len(rows), time.perf_counter() - started)
     out.mkdir(parents=True, exist_ok=True)
@@ -329,20 +333,25 @@ def evaluate(cfg: DictConfig, out: Path, judge: Judge | RewardJudge) -> dict:
 
 
 def both_sides(
-    cfg: DictConfig, policy: Policy, dataset: DictConfig, rows: list[Row], out: Path
+    cfg: DictConfig,
+    policy: Policy,
+    dataset: DictConfig,
+    rows: list[Row],
+    out: Path,
+    model: PreTrainedModel | None = None,
 ) -> tuple[list[str], list[str], str, str]:
     """(the policy's responses, the opponent's, the opponent's name, the result's file stem):
     against the dataset's preferred responses (`eval.against` null), the run's initial policy's
     own samples (`initial`; sampled once per initial model and settings, in
     `$RPO_EXP_CACHE/generations`, and shared by every run that starts from it), or another
-    run's generations (a run dir)."""
+    run's generations (a run dir). `model`: the policy, if already loaded."""
     against = cfg.eval.against
     if against == "initial" and policy.run_dir is None:
         raise ConfigError(
             "eval.against=initial compares a training run with the policy it started from: "
             "give run_dir=<a training run's dir>"
         )
-    ours = generations(policy, dataset, rows, cfg.eval, out)
+    ours = generations(policy, dataset, rows, cfg.eval, out, model)
     if against is None:
         return ours, [row.reference for row in rows], "reference", "win_rate"
     if against == "initial":
@@ -362,7 +371,12 @@ def reward_evaluate(
     win rate with its bootstrap interval and both sides' mean reward; per prompt in
     `judgments*.jsonl`."""
     rows = held_out(dataset, cfg.eval)
-    ours, theirs, opponent, name = both_sides(cfg, policy, dataset, rows, out)
+    tokenizer = load_tokenizer(policy.model)
+    kl_wanted, engine = cfg.eval.get("kl"), cfg.eval.get("engine", "hf")
+    load = functools.partial(inference_model, policy.model, len(tokenizer), policy.seed)
+    # eval.kl scores the policy's samples under it: with the hf engine, one load for both
+    model = load() if kl_wanted and engine == "hf" else None
+    ours, theirs, opponent, name = both_sides(cfg, policy, dataset, rows, out, model)
     computed = judge.computed
     scores, records, means = judge.judge_pairs(
         [row.prompt for row in rows], [row.index for row in rows], ours, theirs
@@ -370,12 +384,14 @@ def reward_evaluate(
     for record, mine, other in zip(records, ours, theirs, strict=True):
         record |= {"response": mine, "response_against": other}
     result = win_rate(scores, cfg.eval.bootstrap, cfg.eval.seed)
-    if cfg.eval.get("kl"):  # every evaluated run a point (KL, reward)
+    if kl_wanted:  # every evaluated run a point (KL, reward)
+        model = model or load()
         fmt = prompt_format(dataset, policy.model)
         kl = sampled_kl(
-            policy.model, policy.reference or policy.model, load_tokenizer(policy.model),
+            model, policy.reference or policy.model, tokenizer,
             [row.prompt for row in rows], ours, cfg.eval, fmt, policy.seed,
         )  # fmt: skip
+        del model
         per_prompt = kl.pop("kl_per_prompt")
         for position, record in enumerate(records):
             record["log_ratio"] = per_prompt.get(position)

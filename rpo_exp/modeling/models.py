@@ -134,3 +134,11 @@ def load_policy(
             module.p = 0.0
     model.config.use_cache = False
     return model
+
+
+def inference_model(cfg: DictConfig, vocab_size: int, seed: int) -> PreTrainedModel:
+    """The model of `cfg` for sampling and scoring: SDPA attention, on the GPU when there is
+    one; a randomly initialised one drawn with `seed` (as its training run drew it)."""
+    torch.manual_seed(seed)
+    model = load_policy(cfg, vocab_size, attn_implementation="sdpa")
+    return model.cuda() if torch.cuda.is_available() else model
