@@ -11,8 +11,10 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 from rpo_exp.data.loading import load_split
+from rpo_exp.evaluation.divergence import sampled_kl
 from rpo_exp.evaluation.rewards import load_reward
-from tests.helpers import TINY, run_train
+from rpo_exp.modeling.models import inference_model
+from tests.helpers import TINY, compose_cfg, run_train
 from tests.test_judge import evaluate_cli
 
 EVAL = ["judge=reward", "eval.num_samples=6", "eval.max_new_tokens=8", "logger=none"]
@@ -45,6 +47,22 @@ def test_reward_judge_win_rates_recompute_and_cache(tmp_path: Path) -> None:
     assert {k: v for k, v in rerun.items() if k != "rewards_computed"} == {
         k: v for k, v in result.items() if k != "rewards_computed"
     }
+
+
+def test_sampled_kl_scores_the_loaded_policy_against_the_reference_it_loads(tokenizer) -> None:
+    """The loaded policy against its own config drawn with the same seed: every log-ratio is 0;
+    against another draw it is not. An empty response is left out and counted, and with
+    nothing left there is no estimate (None, not NaN)."""
+    model_cfg = compose_cfg(*TINY).model
+    policy = inference_model(model_cfg, len(tokenizer), seed=3)
+    prompts, responses = ["Hello there", "What is 2+2?", "Tell me a story"], [" Hi!", "", " Four."]
+    cfg = OmegaConf.create({"max_prompt_length": 32})
+    same = sampled_kl(policy, model_cfg, tokenizer, prompts, responses, cfg, "raw", seed=3)
+    assert same == {"kl": 0.0, "kl_se": 0.0, "kl_per_prompt": {0: 0.0, 2: 0.0}, "kl_skipped": 1}
+    other = sampled_kl(policy, model_cfg, tokenizer, prompts, responses, cfg, "raw", seed=4)
+    assert all(value != 0.0 for value in other["kl_per_prompt"].values())
+    none = sampled_kl(policy, model_cfg, tokenizer, prompts, [""] * 3, cfg, "raw", seed=3)
+    assert none == {"kl": None, "kl_se": None, "kl_per_prompt": {}, "kl_skipped": 3}
 
 
 def initial_cli(run_dir: Path, tmp_path: Path) -> tuple[dict, list[dict], str]:
