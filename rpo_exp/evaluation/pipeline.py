@@ -187,7 +187,8 @@ def generations(
         weights = vllm_weights(policy)
         responses = generate_vllm(weights, policy.model.dtype, tokenizer, prompts, cfg, fmt)
     else:
-        model = model or inference_model(policy.model, len(tokenizer), policy.seed)
+        if model is None:
+            model = inference_model(policy.model, len(tokenizer), policy.seed)
         responses = generate(model, tokenizer, prompts, cfg, fmt)
     log.info("%s: %d responses in %.1f s", policy.name, len(rows), time.perf_counter() - started)
     out.mkdir(parents=True, exist_ok=True)
@@ -385,7 +386,7 @@ def reward_evaluate(
         record |= {"response": mine, "response_against": other}
     result = win_rate(scores, cfg.eval.bootstrap, cfg.eval.seed)
     if kl_wanted:  # every evaluated run a point (KL, reward)
-        model = model or load()
+        model = load() if model is None else model
         fmt = prompt_format(dataset, policy.model)
         kl = sampled_kl(
             model, policy.reference or policy.model, tokenizer,
