@@ -45,7 +45,6 @@ def sampled_kl(
     logps = score_sequences(policy, sequences, pad).double()
     reference_model = inference_model(reference, len(tokenizer), seed)
     ratios = logps - score_sequences(reference_model, sequences, pad).double()
-    del reference_model
     values = ratios.tolist()
     se = statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else None
     return {

@@ -373,10 +373,10 @@ def reward_evaluate(
     `judgments*.jsonl`."""
     rows = held_out(dataset, cfg.eval)
     tokenizer = load_tokenizer(policy.model)
-    kl_wanted, engine = cfg.eval.get("kl"), cfg.eval.get("engine", "hf")
+    kl_wanted = cfg.eval.get("kl")
     load = functools.partial(inference_model, policy.model, len(tokenizer), policy.seed)
     # eval.kl scores the policy's samples under it: with the hf engine, one load for both
-    model = load() if kl_wanted and engine == "hf" else None
+    model = load() if kl_wanted and cfg.eval.get("engine", "hf") == "hf" else None
     ours, theirs, opponent, name = both_sides(cfg, policy, dataset, rows, out, model)
     computed = judge.computed
     scores, records, means = judge.judge_pairs(
@@ -392,7 +392,6 @@ def reward_evaluate(
             model, policy.reference or policy.model, tokenizer,
             [row.prompt for row in rows], ours, cfg.eval, fmt, policy.seed,
         )  # fmt: skip
-        del model
         per_prompt = kl.pop("kl_per_prompt")
         for position, record in enumerate(records):
             record["log_ratio"] = per_prompt.get(position)
