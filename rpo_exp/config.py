@@ -25,11 +25,12 @@ HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
 SCHEDULERS = tuple(s.value for s in SchedulerType)
 
 
-def default_tau(fmt: str, unpaired: bool) -> float:
-    """RPO's default tau: 0.5 for paired contrast, 0.75 for unpaired data (RPO paper Table 6;
-    docs/method.md, "Weighting strategies")."""
+def default_tau(fmt: str, unpaired: bool, tau_unpaired: float = 0.75) -> float:
+    """RPO's default tau: 0.5 for paired contrast; on unpaired data `protocol.tau_unpaired`
+    (0.75 in the paper's Table 6, 0.5 in the released code; docs/method.md, "Weighting
+    strategies")."""
     form = FORMATS[fmt].form if fmt in FORMATS else "paired"
-    return 0.75 if unpaired or form == "unpaired" else 0.5
+    return tau_unpaired if unpaired or form == "unpaired" else 0.5
 
 
 OmegaConf.register_new_resolver("default_tau", default_tau, replace=True)
@@ -60,7 +61,8 @@ def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
             f"dataset.prompt_format=released renders Anthropic HH transcripts (dataset.format=hh);"
             f" dataset.format={data.format}: use raw or chat_template"
         )
-    convert, layout = plan(cfg.loss.name, objective.kind, FORMATS[data.format].form, data)
+    form = FORMATS[data.format].form
+    convert, layout = plan(cfg.loss.name, objective.kind, form, data, cfg.protocol.unpaired_batch)
     return objective, convert, layout
 
 

@@ -27,9 +27,8 @@ from omegaconf import DictConfig
 from rpo_exp.common.errors import ConfigError, DataError, DivergenceError, StorageError
 from rpo_exp.common.files import atomic_dir, write_text
 from rpo_exp.config import validate
-from rpo_exp.data.loading import cross_split_duplicates, load_split
-from rpo_exp.data.rendering import prompt_format
-from rpo_exp.data.tokenization import tokenize_cached
+from rpo_exp.data.loading import cross_split_duplicates
+from rpo_exp.data.prepare import prepare_split
 from rpo_exp.modeling.adapters import (
     attach,
     base_state,
@@ -83,29 +82,10 @@ def _train(
         path, progress = resume
         on_main(lambda: check_resumable(progress.get("config", {}), cfg, path), main)
     torch.manual_seed(cfg.seed)
-    loaded = {split: load_split(cfg.dataset, split) for split in ("train", "test")}
-    cross_split_duplicates(loaded["train"].examples, loaded["test"].examples)  # warns if any
     tokenizer = load_tokenizer(cfg.model)
-    splits = {}
-    for name, data in loaded.items():
-        converted = convert.apply(data.examples, data.source)
-        data.skipped += converted.dropped  # groups pairing dropped: in data/skipped_rows
-        items, truncated = tokenize_cached(
-            converted.examples,
-            tokenizer,
-            cfg.trainer.max_prompt_length,
-            cfg.trainer.max_length,
-            prompt_format(cfg.dataset, cfg.model),
-            embed_raw=cfg.embedder.text == "raw",
-        )
-        log.info(
-            "%s: %d items; truncated %d prompts, %d responses",
-            name,
-            len(items),
-            truncated.prompts,
-            truncated.responses,
-        )
-        splits[name] = Split(items)
+    prepared = {split: prepare_split(cfg, split, convert, tokenizer) for split in ("train", "test")}
+    cross_split_duplicates(prepared["train"].loaded.examples, prepared["test"].loaded.examples)
+    splits = {name: Split(p.items) for name, p in prepared.items()}
     log.info(
         "%s on %s, %d process(es)", accelerator.distributed_type, device, accelerator.num_processes
     )
@@ -127,7 +107,7 @@ def _train(
     tracker = Tracker(run_dir, cfg, run_name) if main else None
     try:
         if tracker and not resume:
-            skipped = sum(d.skipped for d in loaded.values())
+            skipped = sum(p.loaded.skipped for p in prepared.values())
             tracker.log({"step": 0, "data/skipped_rows": skipped})
         trainer = Trainer(
             cfg=cfg.trainer,
@@ -148,6 +128,7 @@ def _train(
             )
             if cfg.trainer.sample_every
             else None,
+            warmup=cfg.protocol.warmup,
         )
         before, after = trainer.fit(splits["train"], splits["test"], resume)
     finally:

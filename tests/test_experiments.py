@@ -31,6 +31,7 @@ EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
 PAPER = {"trainer.batch_size": 64, "trainer.lr": 5e-7, "trainer.optimizer": "rmsprop"}
 PAPER |= {"trainer.epochs": 1, "trainer.max_steps": None, "trainer.max_prompt_length": 256}
 PAPER |= {"trainer.max_length": 512, "embedder.name": "minilm", "contrast_block": 8}
+PAPER |= {"protocol.name": "released"}  # the authors' released code (docs/reproducing.md)
 
 
 def without(settings: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -61,8 +62,13 @@ TABLES = {
             "loss.beta": 0.1,
             "dataset.prompt_format": "released",
         },
-        ("loss.weighting",),
-        {("uniform",), ("diagonal",), ("embedding",)},
+        ("loss.weighting", "loss.weight_scale", "loss.weights_on"),
+        # the released trainers' variants: uniform weighs 1 per entry, diagonal the pair losses
+        {
+            ("uniform", "mean_one", "logit"),
+            ("diagonal", "row", "loss"),
+            ("embedding", "row", "logit"),
+        },
     ),
     "rpo_embedder_tau": Table(
         without(PAPER, "embedder.name")
@@ -83,7 +89,7 @@ TABLES = {
     "unpaired_capybara": Table(
         PAPER | {"model.name": "llama3_8b_instruct", "dataset.name": "capybara"},
         ("loss.name", "loss.tau"),
-        {("kto", None), ("rpo", 0.75)},
+        {("kto", None), ("rpo", 0.5)},  # the released unpaired config's tau (paper: 0.75)
     ),
     "simpo_rpo_tau": Table(
         PAPER
@@ -114,7 +120,8 @@ TABLES = {
     ),
     "swepo_table": Table(
         without(PAPER, "contrast_block")
-        | {"dataset.name": "ultrafeedback", "dataset.pairing": "best_vs_random"},
+        | {"dataset.name": "ultrafeedback", "dataset.pairing": "best_vs_random"}
+        | {"protocol.name": "paper"},  # SWEPO: no released RPO code applies
         ("model.name", "loss.name", "loss.variant", "loss.p"),
         {(m, *row) for m in ("mistral_7b", "llama3_8b") for row in SWEPO},
     ),

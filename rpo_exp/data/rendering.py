@@ -7,9 +7,12 @@
   "\\n\\nHuman:"/"\\n\\nAssistant:" markers; plain text one user turn) through the tokenizer's
   chat template with the generation prompt; each response, leading spaces stripped, followed
   by the template's end-of-turn token.
-- `released`: the released RPO code's Anthropic HH rendering: turns prefixed "\\n<|user|>\\n"
-  and "\\n<|assistant|>\\n", runs of spaces collapsed (prompt and responses), each response
-  starting after "\\n\\nAssistant: " (its leading space dropped), followed by EOS.
+- `released`: the released RPO code's Anthropic HH rendering, step by step: the transcript is
+  cut after its last "\\n\\nAssistant: " (with the space); the prompt is split at
+  `\\s*(Human:|Assistant:)\\s+`, each marker with the white space around it becoming
+  "\\n<|user|>\\n" or "\\n<|assistant|>\\n"; then every run of two or more spaces or tabs
+  becomes one space, in the prompt and the responses; each response is followed by EOS (or,
+  under `protocol.truncation=released`, by " " + EOS).
 """
 
 from __future__ import annotations
@@ -83,11 +86,37 @@ def end_of_turn(tokenizer: PreTrainedTokenizerBase) -> int:
     return ids[0]
 
 
-def released_hh(text: str) -> str:
-    """The released code's HH text: turn prefixes rewritten, runs of spaces collapsed."""
-    text = text.replace("\n\nHuman: ", "\n<|user|>\n")
-    text = text.replace("\n\nAssistant: ", "\n<|assistant|>\n")
-    return re.sub(r" {2,}", " ", text)
+RELEASED_CUT = "\n\nAssistant: "
+RELEASED_MARKERS = re.compile(r"\s*(Human:|Assistant:)\s+")
+RELEASED_TAGS = {"Human": "\n<|user|>\n", "Assistant": "\n<|assistant|>\n"}
+
+
+def collapse_blanks(text: str) -> str:
+    """Every run of two or more spaces or tabs as one space (the released `remove_extra_spaces`)."""
+    return re.sub(r"[ \t]{2,}", " ", text)
+
+
+def released_hh(prompt: str, responses: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """(prompt, responses) as the released code renders an HH row whose transcripts are
+    `prompt + response` (module docstring, `released`)."""
+    chosen = prompt + responses[0]
+    cut = chosen.rfind(RELEASED_CUT)
+    if cut < 0:
+        raise ConfigError(
+            "dataset.prompt_format=released cuts an HH transcript after its last "
+            f"'\\n\\nAssistant: ' (with the space); this one has none: {chosen[-80:]!r}; use "
+            "dataset.prompt_format=raw"
+        )
+    head = chosen[: cut + len(RELEASED_CUT)]
+    chunks = []
+    for chunk in RELEASED_MARKERS.split(head):
+        for marker, tag in RELEASED_TAGS.items():
+            if chunk.startswith(marker):
+                chunk = re.sub(rf"\s*{marker}:\s*", tag, chunk)
+                break
+        chunks.append(chunk)
+    tails = tuple(collapse_blanks((prompt + r)[len(head) :]) for r in responses)
+    return collapse_blanks("".join(chunks)), tails
 
 
 def prompt_format(dataset: DictConfig, model: DictConfig) -> str:
@@ -116,7 +145,7 @@ def rendered_prompt(
             "('\\n\\nHuman: ... \\n\\nAssistant:'); this data's prompts are not; use raw or "
             "chat_template"
         )
-    return released_hh(prompt + " "), True  # the response starts after "Assistant: "
+    return released_hh(prompt, (" ",))[0], True  # the response starts after "Assistant: "
 
 
 def render(example: Example, tokenizer: PreTrainedTokenizerBase, fmt: str) -> Rendered:
@@ -126,5 +155,5 @@ def render(example: Example, tokenizer: PreTrainedTokenizerBase, fmt: str) -> Re
     if fmt == "chat_template":
         responses, end = tuple(r.lstrip() for r in responses), (end_of_turn(tokenizer),)
     elif fmt == "released":
-        responses = tuple(re.sub(r" {2,}", " ", r.removeprefix(" ")) for r in responses)
+        text, responses = released_hh(example.prompt, responses)
     return Rendered(text, special, responses, end)

@@ -125,36 +125,57 @@ class Paired(BatchLayout):
         return {"chosen_prompt_emb": emb, "rejected_prompt_emb": emb}
 
 
+UNPAIRED_BATCHES = ("stratified", "halves")
+
+
 class UnpairedContrast(Paired):
     """Labelled single-response items for RPO's M x N matrix: the batch's desirable items are
-    the M chosen rows, its undesirable items the N rejected columns, from any prompts. Batches
-    are stratified so that every batch has the data's desirable share (M and N fixed)."""
+    the M chosen rows, its undesirable items the N rejected columns, from any prompts.
+
+    `split="stratified"`: every batch has the data's desirable share; `"halves"` (the released
+    code's loader): M = N = batch / 2. Either way the two kinds are interleaved evenly in the
+    batch (d, u, d, u, ... for M = N), so that blocks of consecutive items
+    (`loss.contrast_block`, the released code's per-GPU batches) each hold both kinds."""
+
+    def __init__(self, split: str = "stratified"):
+        if split not in UNPAIRED_BATCHES:
+            raise ConfigError(
+                f"protocol.unpaired_batch={split}: must be one of {', '.join(UNPAIRED_BATCHES)}"
+            )
+        self.split = split
 
     def order(self, items: list[Item], cfg: DictConfig, seed: int) -> list[list[int]]:
         good = [it.index for it in items if it.desirable]
         bad = [it.index for it in items if not it.desirable]
-        m = min(max(round(cfg.batch_size * len(good) / len(items)), 1), cfg.batch_size - 1)
+        if self.split == "halves":
+            m = cfg.batch_size // 2
+        else:
+            m = min(max(round(cfg.batch_size * len(good) / len(items)), 1), cfg.batch_size - 1)
         n = cfg.batch_size - m
-        per_epoch = min(len(good) // m, len(bad) // n) if cfg.batch_size >= 2 else 0
+        per_epoch = min(len(good) // m, len(bad) // n) if m >= 1 and n >= 1 else 0
         if per_epoch == 0:
             raise ConfigError(
                 f"trainer.batch_size={cfg.batch_size}: an unpaired contrast batch needs >= 1 "
-                f"desirable and >= 1 undesirable item; the data has {len(good)} desirable and "
-                f"{len(bad)} undesirable"
+                f"desirable and >= 1 undesirable item ({m} and {n} a batch here); the data has "
+                f"{len(good)} desirable and {len(bad)} undesirable"
             )
         total = cfg.max_steps if cfg.max_steps is not None else cfg.epochs * per_epoch
         steps = []
         for epoch in range(math.ceil(total / per_epoch)):
             g, b = _permuted(good, seed + epoch), _permuted(bad, seed + 10_000 + epoch)
-            steps += [g[s * m : (s + 1) * m] + b[s * n : (s + 1) * n] for s in range(per_epoch)]
+            steps += [
+                interleaved(g[s * m : (s + 1) * m], b[s * n : (s + 1) * n])
+                for s in range(per_epoch)
+            ]
         return steps[:total]
 
     def eval_order(self, items: list[Item], keep: list[int], size: int) -> list[list[int]]:
-        """Desirable and undesirable items dealt round-robin so every batch has both."""
+        """Desirable and undesirable items dealt round-robin so every batch has both, and
+        interleaved within it (as `order`)."""
         good = [i for i in keep if items[i].desirable]
         bad = [i for i in keep if not items[i].desirable]
         n_batches = max(1, min(len(good), len(bad), -(-len(keep) // size)))
-        return [sorted(good[b::n_batches] + bad[b::n_batches]) for b in range(n_batches)]
+        return [interleaved(good[b::n_batches], bad[b::n_batches]) for b in range(n_batches)]
 
     def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
         return [(i, i, 0) for i in self._sorted(items, batch)], []
@@ -191,6 +212,14 @@ class UnpairedContrast(Paired):
         return [i for i in batch if items[i].desirable] + [
             i for i in batch if not items[i].desirable
         ]
+
+
+def interleaved(first: list[int], second: list[int]) -> list[int]:
+    """The two lists merged so each is spread evenly: its k-th element at fraction
+    (k + 1/2) / len, ties to `first` (equal lengths: f, s, f, s, ...)."""
+    keyed = [((k + 0.5) / len(first), 0, x) for k, x in enumerate(first)]
+    keyed += [((k + 0.5) / len(second), 1, x) for k, x in enumerate(second)]
+    return [x for *_, x in sorted(keyed)]
 
 
 def _permuted(indices: list[int], seed: int) -> list[int]:
@@ -254,8 +283,11 @@ class Grouped(BatchLayout):
         }
 
 
-def plan(loss_name: str, kind: str, form: str, cfg: DictConfig) -> tuple[Conversion, BatchLayout]:
-    """(conversion of the loaded Examples, batch layout) for this loss on this data."""
+def plan(
+    loss_name: str, kind: str, form: str, cfg: DictConfig, unpaired_batch: str = "stratified"
+) -> tuple[Conversion, BatchLayout]:
+    """(conversion of the loaded Examples, batch layout) for this loss on this data;
+    `unpaired_batch`: how unpaired contrast batches split (`UnpairedContrast`)."""
     if cfg.pairing not in PAIRINGS:
         raise ConfigError(f"dataset.pairing={cfg.pairing}: must be one of {', '.join(PAIRINGS)}")
     same = Conversion(cfg.name)
@@ -276,9 +308,9 @@ def plan(loss_name: str, kind: str, form: str, cfg: DictConfig) -> tuple[Convers
         return pairs, Paired(with_rejected=False)
     if kind == "contrast":
         if form == "unpaired":
-            return same, UnpairedContrast()
+            return same, UnpairedContrast(unpaired_batch)
         if cfg.unpaired:
-            return items, UnpairedContrast()
+            return items, UnpairedContrast(unpaired_batch)
         return pairs, Paired()
     if form == "unpaired":
         raise ConfigError(

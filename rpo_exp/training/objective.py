@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 from torch import Tensor
 
 from rpo_exp import losses
@@ -68,6 +68,13 @@ class Objective:
                 f"loss={cfg.name}: {cfg.fn} takes inputs no batch provides: {unknown}"
             )
         hyper = {p.name for p in params if p.name not in BATCH_TENSORS}
+        if "weights_on" in cfg and "weights_on" not in hyper:  # weighting=diagonal sets it
+            if cfg.weights_on != "logit":
+                raise ConfigError(
+                    f"loss.weights_on={cfg.weights_on} (the released diagonal trainer) exists for "
+                    f"loss=rpo only; loss={cfg.name} weighs the logits: set loss.weights_on=logit"
+                )
+            cfg = OmegaConf.create({k: cfg[k] for k in cfg if k != "weights_on"})  # resolved
         numeric = {p.name for p in params if _is_number(p.default)} | {"tau", "alpha"}
         for key in sorted(numeric & set(cfg)):  # before any comparison: `loss.beta=abc`, `inf`
             if cfg[key] is not None and not (_is_number(cfg[key]) and math.isfinite(cfg[key])):

@@ -21,6 +21,7 @@ from pathlib import Path
 import torch
 from accelerate import Accelerator
 from omegaconf import DictConfig
+from torch.optim.lr_scheduler import LambdaLR
 from tqdm.auto import tqdm
 from transformers import PreTrainedModel, get_scheduler
 
@@ -89,16 +90,18 @@ class Trainer:
         reference_identity: str | None = None,
         checkpoints: Checkpoints | None = None,
         sampler: Sampler | None = None,
+        warmup: str = "from_zero",
     ):
         """`cfg` is the `trainer` group. `accelerator` wraps the model (`Accelerator(cpu=True)`
         for a plain CPU process; DDP or FSDP under `accelerate launch`). `reference_identity`
         names the initial policy (`models.model_identity`): reference log-probs are then shared
         through `$RPO_EXP_CACHE/reference` by every run and sweep job of the same model; None
         computes them for this run only. `checkpoints` saves every `trainer.checkpoint_every`
-        steps; `sampler` samples held-out prompts every `trainer.sample_every` steps."""
+        steps; `sampler` samples held-out prompts every `trainer.sample_every` steps; `warmup`:
+        the learning-rate warmup's form (`lr_schedule`)."""
         self.cfg, self.model, self.objective, self.layout = cfg, model, objective, layout
         self.pad_id, self.tracker, self.seed = pad_id, tracker, seed
-        self.reference_identity = reference_identity
+        self.reference_identity, self.warmup = reference_identity, warmup
         self.accelerator, self.checkpoints, self.sampler = accelerator, checkpoints, sampler
         self.ranks = Ranks.current()
         if not objective.gather and cfg.batch_size % self.ranks.world:
@@ -304,12 +307,7 @@ class Trainer:
             test.ref = initial = self.reference_table(test, keys, "reference logps (test)")
         params = [p for p in self.scorer.parameters() if p.requires_grad]
         optimizer = self.optimizer
-        scheduler = get_scheduler(
-            cfg.lr_scheduler,
-            optimizer,
-            num_warmup_steps=cfg.warmup_steps,
-            num_training_steps=len(order),
-        )
+        scheduler = lr_schedule(cfg, optimizer, len(order), self.warmup)
         if resume is not None:
             path, progress = resume
             self.checkpoints.restore(path)
@@ -364,6 +362,25 @@ class Trainer:
                 self.checkpoints.save(step, before)
         after = self.evaluate(test, tests, len(order))
         return before, after
+
+
+WARMUPS = ("from_zero", "released")
+
+
+def lr_schedule(cfg: DictConfig, optimizer: torch.optim.Optimizer, steps: int, warmup: str):
+    """`trainer.lr_scheduler` over `steps` steps. Its warmup (`protocol.warmup`): `from_zero`
+    (transformers': step k of w at lr (k-1)/w, so the first step's lr is 0) or `released`
+    (the released code's: lr k/(w+1), the first step at lr/(w+1)); the schedule's own
+    factor after the warmup."""
+    if warmup not in WARMUPS:
+        raise ConfigError(f"protocol.warmup={warmup}: must be one of {', '.join(WARMUPS)}")
+    scheduler = get_scheduler(
+        cfg.lr_scheduler, optimizer, num_warmup_steps=cfg.warmup_steps, num_training_steps=steps
+    )
+    if warmup == "from_zero" or not cfg.warmup_steps:
+        return scheduler
+    after, w = scheduler.lr_lambdas[0], cfg.warmup_steps
+    return LambdaLR(optimizer, lambda s: (s + 1) / (w + 1) if s < w else after(s))
 
 
 class DivergenceGuard:
