@@ -103,7 +103,10 @@ BAD = {
         "loss.weighting: strategy must be",
     ),
     "diagonal alpha": (["weighting=diagonal", "loss.alpha=1.5"], "loss.alpha: alpha must be in"),
-    "weighting on dpo": (["loss=dpo", "weighting=uniform"], "unknown keys ['weighting']"),
+    "weighting on dpo": (
+        ["loss=dpo", "weighting=uniform"],
+        "unknown keys ['weight_scale', 'weighting']",
+    ),
 }
 
 

@@ -146,7 +146,14 @@ def test_uniform_released_weights_every_entry_one() -> None:
 def test_weights_on_is_checked_and_rpo_only() -> None:
     with pytest.raises(ConfigError, match=r"loss.weights_on=inside: must be one of logit, loss"):
         Objective.from_config(compose_cfg(*TINY, "loss=rpo", "loss.weights_on=inside").loss)
-    with pytest.raises(ConfigError, match=r"unknown keys \['weights_on'\]"):
+    with pytest.raises(ConfigError, match=r"loss.weights_on=loss .* exists for loss=rpo only"):
         Objective.from_config(
             compose_cfg(*TINY, "loss=simpo_rpo", "weighting=diagonal_released").loss
+        )
+    # weighting=diagonal under the paper protocol sets weights_on=logit: simpo_rpo takes it
+    paper = Objective.from_config(compose_cfg(*TINY, "loss=simpo_rpo", "weighting=diagonal").loss)
+    assert "weights_on" not in paper.kwargs
+    with pytest.raises(ConfigError, match=r"loss.weights_on=loss"):  # released: rpo only
+        Objective.from_config(
+            compose_cfg(*TINY, "loss=simpo_rpo", "weighting=diagonal", "protocol=released").loss
         )

@@ -22,6 +22,7 @@ FLOORS = {
     "train": 6,
     "evaluate": 6,
     "onpolicy": 6,
+    "preview": 6,
     "bench": 7,
     "bench_paper": 7,
     "report": 7,
