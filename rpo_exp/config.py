@@ -42,7 +42,7 @@ def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
     """Check the composed config; returns the loss objective it names, the conversion its
     data needs and the batch layout (an unsupported loss/data pair fails here)."""
     check_schema(cfg)  # unknown keys and types (rpo_exp.schema); the rules beyond follow
-    objective = Objective.from_config(cfg.loss)
+    objective = Objective.from_config(cfg.loss, cfg.protocol.loss_dtype)
     _check_trainer(cfg.trainer)
     _check_model(cfg.model)
     check_adapters(cfg.peft, cuda=torch.cuda.is_available())

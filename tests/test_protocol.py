@@ -155,30 +155,41 @@ def released_per_gpu_loss(
     return (-F.logsigmoid(beta * logits * weights).mean(-1)).mean()
 
 
-def test_unpaired_blocks_of_8_are_the_released_per_gpu_matrices() -> None:
-    cfg = compose_cfg(*TINY, "loss=rpo", "dataset.unpaired=true", "protocol=released")
+def unpaired_loss(dtype: torch.dtype, *overrides: str) -> tuple[torch.Tensor, torch.Tensor, dict]:
+    """(rpo_exp's loss, the released per-GPU losses' mean, rpo_exp's metrics) on one batch of
+    64 unpaired HH-like items (50% desirable) under the released protocol and `overrides`, the
+    released side computed in `dtype`."""
+    cfg = compose_cfg(*TINY, "loss=rpo", "dataset.unpaired=true", "protocol=released", *overrides)
     cfg.trainer.batch_size = 64
     objective, _, layout = validate(cfg)
-    assert objective.contrast_block == 8 and objective.weighting["tau"] == 0.5
     torch.manual_seed(0)
-    items = [Item(i, f"p{i}", (1,), ((2,),), (float(i % 2),)) for i in range(128)]  # 50% desirable
-    policy, ref, emb = torch.randn(128), torch.randn(128), torch.randn(128, 16)
+    items = [Item(i, f"p{i}", (1,), ((2,),), (float(i % 2),)) for i in range(128)]
+    policy, ref, emb = torch.randn(128) * 3, torch.randn(128) * 3, torch.randn(128, 16)
     (batch,) = layout.order(items, cfg.trainer, seed=0)[:1]
     keys, _ = layout.keys(items, batch)
     rows = [k[0] for k in keys]
     tensors = layout.tensors(items, batch, SeqLogps(policy[rows], ref[rows], torch.ones(64)), None)
     tensors |= layout.prompt_embeddings(items, batch, emb)
     out = objective(tensors)
-    assert out.metrics["rpo/contrast_blocks"] == 8 and out.metrics["rpo/empty_blocks"] == 0
     per_gpu = []
     for gpu in range(8):  # the released loader's batch, sliced across 8 GPUs in order
         block = batch[gpu * 8 : (gpu + 1) * 8]
         status = ["chosen" if items[i].desirable else "rejected" for i in block]
         assert status.count("chosen") == 4  # d, u, d, u, ...: a 4 x 4 matrix on each GPU
-        per_gpu.append(
-            released_per_gpu_loss(status, policy[block], ref[block], emb[block], 0.1, 0.5)
-        )
-    torch.testing.assert_close(out.loss, torch.stack(per_gpu).mean(), rtol=1e-6, atol=1e-7)
+        on_gpu = (policy[block].to(dtype), ref[block].to(dtype), emb[block].to(dtype))
+        per_gpu.append(released_per_gpu_loss(status, *on_gpu, beta=0.1, tau=0.5))
+    return out.loss, torch.stack(per_gpu).mean(), out.metrics
+
+
+def test_unpaired_blocks_of_8_are_the_released_per_gpu_matrices() -> None:
+    loss, released, metrics = unpaired_loss(torch.bfloat16)
+    assert metrics["rpo/contrast_blocks"] == 8 and metrics["rpo/empty_blocks"] == 0
+    assert loss.dtype == torch.bfloat16  # the released arithmetic: every step in bf16
+    torch.testing.assert_close(loss, released, rtol=0, atol=0)
+    # in fp32 (protocol.loss_dtype=float32) the same matrices give the fp32 value
+    exact, released32, _ = unpaired_loss(torch.float32, "protocol.loss_dtype=float32")
+    torch.testing.assert_close(exact, released32, rtol=1e-6, atol=1e-7)
+    assert exact.dtype == torch.float32 and abs(exact - loss.float()) > 0
 
 
 def test_released_warmup_starts_at_lr_over_warmup_plus_one() -> None:

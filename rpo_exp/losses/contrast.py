@@ -121,8 +121,8 @@ def rpo_loss(
     rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
     w = weights.to(dtype=dtype, device=chosen.device)
     logits = chosen[:, None] - rejected[None, :]
-    if weights_on == "logit":
-        loss = -F.logsigmoid(beta * w * logits).mean()
+    if weights_on == "logit":  # the released code's order of operations (bf16: its rounding)
+        loss = -F.logsigmoid(beta * (logits * w)).mean(-1).mean()
     else:
         loss = (w * -F.logsigmoid(beta * logits)).sum() / w.sum()
     return LossOutput(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import torch
@@ -20,9 +23,24 @@ class LossOutput:
     metrics: dict[str, Tensor] = field(default_factory=dict)
 
 
+_FLOOR: ContextVar[torch.dtype] = ContextVar("loss_precision", default=torch.float32)
+
+
+@contextlib.contextmanager
+def loss_precision(dtype: torch.dtype) -> Iterator[None]:
+    """Within the block, losses whose inputs are all `dtype` compute in it (bf16: the released
+    RPO code's arithmetic, `protocol.loss_dtype`); outside, never below fp32."""
+    token = _FLOOR.set(dtype)
+    try:
+        yield
+    finally:
+        _FLOOR.reset(token)
+
+
 def compute_dtype(*tensors: Tensor) -> torch.dtype:
-    """fp32, or fp64 when any input is fp64: losses never compute in half precision."""
-    dtype = torch.float32
+    """fp32, or fp64 when any input is fp64: losses never compute in half precision, unless
+    `loss_precision` asks for it."""
+    dtype = _FLOOR.get()
     for t in tensors:
         if not t.is_floating_point():
             raise ValueError(f"expected a float tensor, got {t.dtype}")

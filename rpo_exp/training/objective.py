@@ -22,6 +22,7 @@ from rpo_exp import losses
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.losses import LossOutput, contrast_weights
 from rpo_exp.losses.contrast import WEIGHTS_ON, check_contrast_args
+from rpo_exp.losses.output import loss_precision
 
 PAIRED_TENSORS = (
     "policy_chosen_logps",
@@ -37,6 +38,7 @@ GROUPED_TENSORS = ("policy_logps", "ref_logps", "scores", "group_ids")
 BATCH_TENSORS = frozenset(PAIRED_TENSORS + UNPAIRED_TENSORS + GROUPED_TENSORS)
 # loss config key -> contrast_weights argument (docs/method.md, "Weighting strategies")
 WEIGHTING_KEYS = {"weighting": "strategy", "tau": "tau", "alpha": "alpha", "weight_scale": "scale"}
+LOSS_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
 LOSS_FUNCTIONS = tuple(name for name in losses.__all__ if name.endswith("_loss"))
 
 
@@ -49,10 +51,16 @@ class Objective:
     weighting: dict | None  # contrast_weights arguments, for losses that take `weights`
     gather: bool = True  # global-batch loss on all ranks (docs/method.md, "Multi-process training")
     contrast_block: int | None = None  # contrast within blocks of this many items (None: all)
+    dtype: torch.dtype = torch.float32  # the loss arithmetic's (protocol.loss_dtype)
 
     @classmethod
-    def from_config(cls, cfg: DictConfig) -> Objective:
-        """Validate the `loss` group before any weights load; errors name the key."""
+    def from_config(cls, cfg: DictConfig, loss_dtype: str = "float32") -> Objective:
+        """Validate the `loss` group before any weights load; errors name the key.
+        `loss_dtype` (`protocol.loss_dtype`): the dtype of the loss's inputs and arithmetic."""
+        if loss_dtype not in LOSS_DTYPES:
+            raise ConfigError(
+                f"protocol.loss_dtype={loss_dtype}: must be one of {', '.join(LOSS_DTYPES)}"
+            )
         if cfg.get("fn") not in LOSS_FUNCTIONS:
             raise ConfigError(
                 f"loss.fn={cfg.get('fn')}: must be one of {', '.join(LOSS_FUNCTIONS)}"
@@ -112,7 +120,8 @@ class Objective:
                 f"loss.contrast_block={block}: must be a positive integer (items per block, as "
                 "the released code's per-GPU batch) or null (the whole batch)"
             )
-        return cls(cfg.name, fn, tensors, kwargs, weighting, gather, block and int(block))
+        dtype = LOSS_DTYPES[loss_dtype]
+        return cls(cfg.name, fn, tensors, kwargs, weighting, gather, block and int(block), dtype)
 
     @property
     def kind(self) -> str:
@@ -132,9 +141,14 @@ class Objective:
         `chosen_prompt_emb` and `rejected_prompt_emb` when the weighting needs them, and
         `chosen_positions`/`rejected_positions` (each side's items' places in the batch) for
         `contrast_block`."""
-        if self.contrast_block is not None and self.weighting is not None:
-            return blockwise(self._loss, tensors, self.contrast_block)
-        return self._loss(tensors)
+        if self.dtype != torch.float32:  # log-probs and embeddings rounded, the loss computed in it
+            tensors = {
+                k: v.to(self.dtype) if v.is_floating_point() else v for k, v in tensors.items()
+            }
+        with loss_precision(self.dtype):
+            if self.contrast_block is not None and self.weighting is not None:
+                return blockwise(self._loss, tensors, self.contrast_block)
+            return self._loss(tensors)
 
     def _loss(self, tensors: dict[str, Tensor]) -> LossOutput:
         if self.weighting is not None:
@@ -145,7 +159,7 @@ class Objective:
                     rejected_prompt_emb=tensors.get("rejected_prompt_emb"),
                     num_chosen=len(tensors["policy_chosen_logps"]),
                     num_rejected=len(tensors["policy_rejected_logps"]),
-                ).to(tensors["policy_chosen_logps"].device)
+                ).to(device=tensors["policy_chosen_logps"].device, dtype=self.dtype)
             }
         return self.fn(**{name: tensors[name] for name in self.tensors}, **self.kwargs)
 
