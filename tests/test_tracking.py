@@ -141,3 +141,36 @@ def test_multirun_without_experiment_groups_by_sweep_dir(tmp_path: Path) -> None
     lines = (job / "metrics.jsonl").read_text().splitlines()
     metrics = [json.loads(line)["step"] for line in lines]
     assert logged and set(logged) == set(metrics)
+
+
+def test_online_without_a_usable_key_or_server_logs_offline_and_says_why(
+    tmp_path: Path, monkeypatch, caplog
+) -> None:
+    """A malformed key is refused by wandb at once; an unreachable server would time out
+    after wandb's retries (minutes): both log offline, say why, and the run goes on."""
+    import logging
+
+    from rpo_exp.training.tracking import Tracker
+
+    cfg = compose_cfg("model=tiny_llama", "logger=wandb", "logger.mode=online")
+    cases = {
+        "malformed": ({"WANDB_API_KEY": " abc"}, "starts or ends with white space"),
+        "unreachable": (
+            {"WANDB_API_KEY": "a" * 40, "WANDB_BASE_URL": "http://127.0.0.1:9"},
+            "127.0.0.1:9 does not answer",
+        ),
+    }
+    for name, (env, why) in cases.items():
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        caplog.clear()
+        started = time.monotonic()
+        with caplog.at_level(logging.WARNING):
+            tracker = Tracker(tmp_path / name, cfg, "online")
+        tracker.log({"step": 1, "loss": 0.5})
+        tracker.close()
+        assert time.monotonic() - started < 60
+        assert why in caplog.text and "logging offline" in caplog.text
+        assert [r["loss"] for r in read_offline_run(tmp_path / name)["history"] if "loss" in r] == [
+            0.5
+        ]

@@ -1,8 +1,9 @@
 """Metrics: one JSON object per logged step in `metrics.jsonl`, mirrored to wandb.
 
 wandb is offline by default: files under `<run dir>/wandb`, uploaded later by
-`wandb sync <run dir>/wandb/offline-run-*`. Asked for `logger.mode=online` without an API key,
-it logs offline and says so once: it never prompts or blocks.
+`wandb sync <run dir>/wandb/offline-run-*`. Asked for `logger.mode=online` without a usable API
+key or without a server that answers, it logs offline and says why once: it never prompts,
+blocks or fails a run.
 
 The runs of one sweep share a wandb group (`logger.group`, else the experiment's name, else the
 sweep dir), `job_type` is the loss, the run name is Hydra's override_dirname, and the tags name
@@ -16,6 +17,7 @@ import logging
 import math
 import netrc
 import os
+import socket
 import uuid
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,49 @@ def _has_wandb_key() -> bool:
         return netrc.netrc().authenticators(host) is not None
     except (FileNotFoundError, netrc.NetrcParseError):
         return False
+
+
+def _online_problem() -> str | None:
+    """Why `logger.mode=online` cannot work here (no API key, a key wandb refuses, a server
+    that does not answer within 5 s), or None."""
+    import wandb
+
+    if not _has_wandb_key():
+        return "no API key (WANDB_API_KEY or `wandb login`)"
+    key = os.environ.get("WANDB_API_KEY")
+    if key is not None and key != key.strip():
+        return "WANDB_API_KEY starts or ends with white space"
+    url = urlparse(os.environ.get("WANDB_BASE_URL") or wandb.Settings().base_url)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname, port), timeout=5).close()
+    except OSError as err:
+        return f"{url.hostname}:{port} does not answer ({err})"
+    return None
+
+
+def open_wandb_run(mode: str, run_dir: Path, **init: Any):
+    """`wandb.init(mode=mode, dir=run_dir, **init)`; online falls back to offline, saying why
+    once, when it cannot work (`_online_problem`) or wandb refuses it (a bad key, a timeout), so
+    a run never fails or waits on its logger."""
+    import wandb
+
+    os.environ.setdefault("WANDB_SILENT", "true")
+    sync = f"upload later with `wandb sync {run_dir}/wandb/offline-run-*`"
+    problem = _online_problem() if mode == "online" else None
+    if mode == "online" and problem is None:
+        try:
+            return wandb.init(
+                dir=str(run_dir), mode=mode, settings=wandb.Settings(init_timeout=30), **init
+            )
+        except wandb.errors.Error as err:
+            problem = f"wandb refused the online run ({str(err).splitlines()[0]})"
+    if problem:
+        log.warning("wandb: %s: logging offline; %s", problem, sync)
+        mode = "offline"
+    elif mode == "offline":
+        log.info("wandb: logging offline (logger.mode=offline); %s", sync)
+    return wandb.init(dir=str(run_dir), mode=mode, **init)
 
 
 def hydra_job() -> dict[str, Any]:
@@ -94,28 +139,16 @@ class Tracker:
 
     @staticmethod
     def _init_wandb(run_dir: Path, cfg: DictConfig, logger: DictConfig, run_name: str):
-        import wandb
-
-        mode = logger.mode
-        sync = f"upload later with `wandb sync {run_dir}/wandb/offline-run-*`"
-        if mode == "online" and not _has_wandb_key():
-            log.warning(
-                "wandb: no API key (WANDB_API_KEY or `wandb login`): logging offline; %s", sync
-            )
-            mode = "offline"
-        elif mode == "offline":
-            log.info("wandb: logging offline (logger.mode=offline); %s", sync)
-        os.environ.setdefault("WANDB_SILENT", "true")
         # One wandb run per run dir: a run resumed from its checkpoint (trainer.resume=auto,
         # a requeued SLURM job) continues the same wandb run instead of starting another.
         id_file = run_dir / "wandb_run_id"
         run_id = id_file.read_text().strip() if id_file.exists() else uuid.uuid4().hex[:8]
         id_file.write_text(run_id)
-        return wandb.init(
+        return open_wandb_run(
+            logger.mode,
+            run_dir,
             project=logger.project,
             entity=logger.entity,
-            dir=str(run_dir),
-            mode=mode,
             id=run_id,
             resume="allow",
             **wandb_fields(cfg, run_name, hydra_job()),
@@ -156,15 +189,11 @@ def log_to_run(run_dir: Path, logger: DictConfig, result: dict[str, Any]) -> Non
     id_file = run_dir / "wandb_run_id"
     if logger.name != "wandb" or logger.mode == "disabled" or not id_file.exists():
         return
-    import wandb
-
-    os.environ.setdefault("WANDB_SILENT", "true")
-    mode = "online" if logger.mode == "online" and _has_wandb_key() else "offline"
-    run = wandb.init(
+    run = open_wandb_run(
+        logger.mode,
+        run_dir,
         project=logger.project,
         entity=logger.entity,
-        dir=str(run_dir),
-        mode=mode,
         id=id_file.read_text().strip(),
         resume="allow",
     )
