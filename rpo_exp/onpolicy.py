@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import time
 from pathlib import Path
 
-import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from rpo_exp.common.cli import command
 from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import write_text
+from rpo_exp.config import check_sampling_command
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.records import Prompt
 from rpo_exp.data.rendering import prompt_format
@@ -113,14 +113,11 @@ def build(cfg: DictConfig, out: Path) -> dict:
     return record
 
 
-@hydra.main(config_path="../conf", config_name="onpolicy", version_base="1.3")
+@command("onpolicy")
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir)
-    try:
-        record = build(cfg, out)
-    except (ConfigError, DataError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
+    check_sampling_command(cfg, "onpolicy")
+    record = build(cfg, out)
     print(f"on-policy data in {out}: {record['prompts']} prompts x {cfg.onpolicy.k} responses")
     print(f"train with: dataset=scored dataset.path={out}/train.jsonl "
           f"dataset.test_path={out}/test.jsonl")  # fmt: skip
