@@ -22,7 +22,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.cli import command
-from rpo_exp.common.errors import ConfigError, DataError
+from rpo_exp.common.errors import DataError
 from rpo_exp.common.files import write_text
 from rpo_exp.config import check_sampling_command
 from rpo_exp.data.loading import load_split
@@ -72,12 +72,9 @@ def sample_split(model, tokenizer, reward, prompts: list[Prompt], cfg: DictConfi
 
 
 def build(cfg: DictConfig, out: Path) -> dict:
-    """Sample and score both splits into `out`; returns the record written to record.json."""
+    """Sample and score both splits into `out` (`cfg` checked by
+    `rpo_exp.config.check_sampling_command`); returns the record written to record.json."""
     on = cfg.onpolicy
-    if not (isinstance(on.k, int) and on.k >= 2):
-        raise ConfigError(f"onpolicy.k={on.k}: must be an integer >= 2 (a scored group)")
-    if not on.temperature > 0:
-        raise ConfigError(f"onpolicy.temperature={on.temperature}: must be > 0 (k samples)")
     started = time.time()
     tokenizer = load_tokenizer(cfg.model)
     model = inference_model(cfg.model, len(tokenizer), on.seed)
