@@ -287,7 +287,7 @@ class StudyTop(OnpolicyTop):  # conf/study.yaml
 
 
 TOP_LEVEL = {"train": TrainTop, "evaluate": EvaluateTop, "onpolicy": OnpolicyTop, "study": StudyTop}
-GROUPS = {
+GROUPS = {  # the groups of a fixed schema (loss and judge: `group_schema`)
     "model": ModelSchema,
     "trainer": TrainerSchema,
     "dataset": DatasetSchema,
@@ -299,7 +299,6 @@ GROUPS = {
     "onpolicy": OnpolicySchema,
     "study": StudySchema,
 }
-SCHEMAS = GROUPS  # the groups typed by a fixed schema (loss and judge: `group_schema`)
 HINTS = {  # top-level keys people reach for that live elsewhere
     "weighting": "the weighting keys live under loss. (e.g. loss.tau=0.1, loss.alpha=0.8, "
     "loss.weight_scale=row); weighting=<name> picks a strategy",
