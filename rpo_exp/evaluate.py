@@ -4,32 +4,28 @@ win rate (`rpo_exp.evaluation.pipeline`), printed and added to the run's wandb s
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
-import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from rpo_exp.common.errors import ConfigError, DataError
+from rpo_exp.common.cli import command
+from rpo_exp.config import check_evaluation
 from rpo_exp.evaluation.generation import check_engine
 from rpo_exp.evaluation.pipeline import evaluate, judge_for, policy_and_dataset, report
 from rpo_exp.training.tracking import log_to_run
 
 
-@hydra.main(config_path="../conf", config_name="evaluate", version_base="1.3")
+@command("evaluate")
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir)
     for noisy in ("httpx", "httpx2", "openai"):  # one INFO line per judge request otherwise
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    try:
-        policy_and_dataset(cfg)  # a bad input fails before a judge server starts
-        check_engine(cfg.eval)
-        with judge_for(cfg.judge, out) as judge:
-            result = evaluate(cfg, out, judge)
-    except (ConfigError, DataError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
+    check_evaluation(cfg)  # every key typed, impossible values refused (rpo_exp.config)
+    policy_and_dataset(cfg)  # a bad input fails before a judge server starts
+    check_engine(cfg.eval)
+    with judge_for(cfg.judge, out) as judge:
+        result = evaluate(cfg, out, judge)
     print(report(result))
     if cfg.run_dir:
         log_to_run(Path(cfg.run_dir), cfg.logger, result)

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import time
 from pathlib import Path
 
-import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from rpo_exp.common.errors import ConfigError, DataError
+from rpo_exp.common.cli import command
+from rpo_exp.common.errors import DataError
 from rpo_exp.common.files import write_text
+from rpo_exp.config import check_sampling_command
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.records import Prompt
 from rpo_exp.data.rendering import prompt_format
@@ -72,12 +72,9 @@ def sample_split(model, tokenizer, reward, prompts: list[Prompt], cfg: DictConfi
 
 
 def build(cfg: DictConfig, out: Path) -> dict:
-    """Sample and score both splits into `out`; returns the record written to record.json."""
+    """Sample and score both splits into `out` (`cfg` checked by
+    `rpo_exp.config.check_sampling_command`); returns the record written to record.json."""
     on = cfg.onpolicy
-    if not (isinstance(on.k, int) and on.k >= 2):
-        raise ConfigError(f"onpolicy.k={on.k}: must be an integer >= 2 (a scored group)")
-    if not on.temperature > 0:
-        raise ConfigError(f"onpolicy.temperature={on.temperature}: must be > 0 (k samples)")
     started = time.time()
     tokenizer = load_tokenizer(cfg.model)
     model = inference_model(cfg.model, len(tokenizer), on.seed)
@@ -113,14 +110,11 @@ def build(cfg: DictConfig, out: Path) -> dict:
     return record
 
 
-@hydra.main(config_path="../conf", config_name="onpolicy", version_base="1.3")
+@command("onpolicy")
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir)
-    try:
-        record = build(cfg, out)
-    except (ConfigError, DataError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
+    check_sampling_command(cfg, "onpolicy")
+    record = build(cfg, out)
     print(f"on-policy data in {out}: {record['prompts']} prompts x {cfg.onpolicy.k} responses")
     print(f"train with: dataset=scored dataset.path={out}/train.jsonl "
           f"dataset.test_path={out}/test.jsonl")  # fmt: skip

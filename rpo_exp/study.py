@@ -27,11 +27,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import hydra
 import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from rpo_exp.common.cli import command
+from rpo_exp.config import check_sampling_command
 from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.pipeline import evaluate
 from rpo_exp.evaluation.winrate import win_rate
@@ -240,9 +241,10 @@ def plot_frontier(summary: pd.DataFrame, table: pd.DataFrame, path: Path, title:
     plt.close(fig)
 
 
-@hydra.main(config_path="../conf", config_name="study", version_base="1.3")
+@command("study")
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir).resolve()
+    check_sampling_command(cfg, "study")
     data_dir = data(cfg, out / "data")
     jobs = train(cfg, data_dir, out / "runs")
     table = evaluate_runs(cfg, jobs)

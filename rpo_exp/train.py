@@ -11,20 +11,19 @@ from __future__ import annotations
 import json
 import logging
 import resource
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-import hydra
 import psutil
 import torch
 from accelerate import Accelerator
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from rpo_exp.common.errors import ConfigError, DataError, DivergenceError, StorageError
+from rpo_exp.common.cli import command
+from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.files import atomic_dir, write_text
 from rpo_exp.config import validate
 from rpo_exp.data.loading import cross_split_duplicates
@@ -208,7 +207,7 @@ def print_summary(summary: dict) -> None:
         print(f"{key}: {summary['before'][key]:.4f} (step 0) -> {after:.4f} (final)")
 
 
-@hydra.main(config_path="../conf", config_name="config", version_base="1.3")
+@command("config")
 def main(cfg: DictConfig) -> None:
     import os
 
@@ -223,13 +222,9 @@ def main(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
     run_name = hydra_cfg.job.override_dirname or cfg.loss.name
-    try:
-        summary = run(cfg, run_dir, run_name)
-        if summary:  # the main process's
-            print_summary(summary)
-    except (ConfigError, DataError, DivergenceError, StorageError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
+    summary = run(cfg, run_dir, run_name)
+    if summary:  # the main process's
+        print_summary(summary)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,22 @@ CONF = ROOT / "conf"
 TINY = ["model=tiny_llama", "logger=none"]
 
 
-def compose_cfg(*overrides: str) -> DictConfig:
+def compose_cfg(*overrides: str, config_name: str = "config") -> DictConfig:
+    """`conf/<config_name>.yaml` composed with `overrides`, as the command of that config does."""
     with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
-        return compose(config_name="config", overrides=list(overrides))
+        return compose(config_name=config_name, overrides=list(overrides))
+
+
+def run_cli(module: str, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """`python -m <module> <args>` in a subprocess, from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )
 
 
 def run_train(

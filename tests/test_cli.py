@@ -100,7 +100,7 @@ BAD = {
     "group loss on pairs": (["loss=swepo"], "loss=swepo needs grouped data"),
     "unknown weighting": (
         ["loss=rpo", "loss.weighting=cosine"],
-        "loss.weighting: strategy must be",
+        "loss.weighting=cosine: Invalid value 'cosine', expected one of [embedding, uniform",
     ),
     "diagonal alpha": (["weighting=diagonal", "loss.alpha=1.5"], "loss.alpha: alpha must be in"),
     "weighting on dpo": (

@@ -34,7 +34,7 @@ REFUSED = {  # override -> what the message must say
     "trainer.weight_decay=-1": "trainer.weight_decay=-1: must be a finite number >= 0",
     "trainer.divergence_factor=0.5": "trainer.divergence_factor=0.5: must be a finite number > 1",
     "loss.beta=inf": "loss.beta=inf: must be a finite number",
-    "loss.tau=abc": "loss.tau=abc: must be a finite number",
+    "loss.tau=abc": "loss.tau=abc: Value .abc. of type .str. could not be converted to Float",
     "+trainer.gradient_accumulation_steps=4": "trainer.gradient_accumulation_steps: unknown key; "
     "valid: batch_size, micro_batch_size",
     "+trainer.foo=1": "trainer.foo: unknown key; valid: .*precision, gradient_checkpointing",

@@ -10,18 +10,27 @@ second copy of the model. `qlora` loads the base in 4-bit NF4 (bitsandbytes, CUD
 from __future__ import annotations
 
 import json
+import logging
+import math
+import re
 from pathlib import Path
 
 import torch
 from omegaconf import DictConfig, OmegaConf
+from transformers import AutoConfig, AutoModelForCausalLM
 
 from rpo_exp.common.errors import ConfigError, unmet
+from rpo_exp.common.paths import is_package_path, package_path
+from rpo_exp.modeling.models import dequantized_dir
 
+log = logging.getLogger(__name__)
 ADAPTERS = ("none", "lora", "qlora")
 
 
-def check_adapters(cfg: DictConfig, cuda: bool) -> None:
-    """Refuse, before weights load, an adapter this machine cannot run."""
+def check_adapters(cfg: DictConfig, cuda: bool, model: DictConfig | None = None) -> None:
+    """Refuse, before weights load, an adapter this machine cannot run, or whose settings
+    train nothing or crash: `peft.r`, `peft.alpha`, `peft.dropout`, and `peft.target_modules`
+    against the modules of `model` (the `model` group; built from its config alone)."""
     if cfg.name not in ADAPTERS:
         raise ConfigError(f"peft={cfg.name}: must be one of {', '.join(ADAPTERS)}")
     missing = unmet(cuda, "bitsandbytes", "bitsandbytes") if cfg.name == "qlora" else None
@@ -30,6 +39,72 @@ def check_adapters(cfg: DictConfig, cuda: bool) -> None:
             f"peft=qlora (a 4-bit bitsandbytes base) needs {missing}; "
             "use peft=lora (a frozen base in model.dtype) instead"
         )
+    if cfg.name == "none":
+        return
+    if isinstance(cfg.r, bool) or not (isinstance(cfg.r, int) and cfg.r > 0):
+        raise ConfigError(f"peft.r={cfg.r}: the adapters' rank must be a positive integer")
+    if not (math.isfinite(cfg.alpha) and cfg.alpha > 0):
+        raise ConfigError(
+            f"peft.alpha={cfg.alpha}: must be a finite number > 0 (the update is scaled by "
+            "alpha / r: 0 trains nothing)"
+        )
+    if not (math.isfinite(cfg.dropout) and 0 <= cfg.dropout < 1):
+        raise ConfigError(f"peft.dropout={cfg.dropout}: must be in [0, 1)")
+    targets = cfg.target_modules
+    targets = OmegaConf.to_container(targets) if OmegaConf.is_list(targets) else targets
+    if not targets or not (
+        isinstance(targets, str) or all(isinstance(t, str) and t for t in targets)
+    ):
+        raise ConfigError(
+            f"peft.target_modules={targets}: give a list of module names (e.g. [q_proj, v_proj]),"
+            " a regular expression, or all-linear"
+        )
+    if model is not None and targets != "all-linear":
+        _check_targets(targets, model)
+
+
+def _check_targets(targets: str | list[str], model: DictConfig) -> None:
+    """Each of `targets` names a module of `model` as peft matches them (a list entry: a
+    module's name or its last parts; a string: a regular expression of a whole name)."""
+    modules = architecture(model)
+    if modules is None:
+        return
+    names = list(modules)
+    if isinstance(targets, str):
+        absent = [] if any(re.fullmatch(targets, n) for n in names) else [targets]
+    else:
+        absent = [t for t in targets if not any(n == t or n.endswith(f".{t}") for n in names)]
+    if absent:
+        linear = {n.rsplit(".", 1)[-1] for n, m in modules.items() if type(m) is torch.nn.Linear}
+        raise ConfigError(
+            f"peft.target_modules: {absent} name no module of model={model.name}; its linear "
+            f"modules: {', '.join(sorted(linear))} (or all-linear)"
+        )
+
+
+def architecture(model: DictConfig) -> dict[str, torch.nn.Module] | None:
+    """The modules of the `model` group's architecture by name, built on the meta device from
+    its config alone (no weights read); None where the config cannot be read here (a hub id
+    without network)."""
+    try:
+        if model.init_config is not None:
+            config = AutoConfig.for_model(**OmegaConf.to_container(model.init_config, resolve=True))
+        elif is_package_path(str(model.name_or_path)):
+            path = package_path(str(model.name_or_path))
+            if path.suffix != ".gguf":
+                config = AutoConfig.from_pretrained(str(path))
+            elif (dequantized_dir(path) / "config.json").is_file():  # read once dequantized
+                config = AutoConfig.from_pretrained(str(dequantized_dir(path)))
+            else:  # the GGUF's metadata (a few seconds)
+                config = AutoConfig.from_pretrained(str(path.parent), gguf_file=path.name)
+        else:
+            config = AutoConfig.from_pretrained(str(model.name_or_path), revision=model.revision)
+    except (OSError, ValueError) as err:
+        log.warning("peft.target_modules not checked: no config for model=%s (%s)", model.name, err)
+        return None
+    with torch.device("meta"):
+        built = AutoModelForCausalLM.from_config(config)
+    return dict(built.named_modules())
 
 
 def quantization(cfg: DictConfig):

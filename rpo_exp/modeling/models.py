@@ -38,13 +38,18 @@ OFFLINE_MODELS = (
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
 
+def dequantized_dir(gguf: Path) -> Path:
+    """Where `dequantized_gguf_dir` keeps the transformers copy of `gguf` (once built)."""
+    return cache_dir("models") / f"{gguf.stem}-{gguf.stat().st_size}"
+
+
 def dequantized_gguf_dir(gguf: Path) -> Path:
     """A transformers directory holding the dequantized weights and tokenizer of `gguf`.
 
     Built once (~26 s for SmolLM2-135M) and written atomically, so concurrent runs either build
     it or find it complete; later loads take about a second.
     """
-    target = cache_dir("models") / f"{gguf.stem}-{gguf.stat().st_size}"
+    target = dequantized_dir(gguf)
     if (target / "config.json").exists():
         return target
     log.info("dequantizing %s into %s (once)", gguf.name, target)

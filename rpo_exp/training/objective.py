@@ -40,6 +40,16 @@ BATCH_TENSORS = frozenset(PAIRED_TENSORS + UNPAIRED_TENSORS + GROUPED_TENSORS)
 WEIGHTING_KEYS = {"weighting": "strategy", "tau": "tau", "alpha": "alpha", "weight_scale": "scale"}
 LOSS_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
 LOSS_FUNCTIONS = tuple(name for name in losses.__all__ if name.endswith("_loss"))
+BOUNDS = {  # loss function argument -> (valid?, what is valid): each function's own domain
+    "beta": (lambda v: v > 0, "> 0"),
+    "tau": (lambda v: v > 0, "> 0"),
+    "label_smoothing": (lambda v: 0 <= v < 0.5, "in [0, 0.5) (a flip rate; 0.5 learns nothing)"),
+    "reward_temperature": (lambda v: v > 0, "> 0"),
+    "p": (lambda v: v >= 0, ">= 0"),
+    "alpha": (lambda v: v >= 0, ">= 0"),  # a loss's own alpha (SWEPO); the weighting's: below
+    "desirable_weight": (lambda v: v >= 0, ">= 0"),
+    "undesirable_weight": (lambda v: v >= 0, ">= 0"),
+}
 
 
 @dataclass(frozen=True)
@@ -106,9 +116,9 @@ class Objective:
             raise ConfigError(
                 f"loss.weights_on={kwargs['weights_on']}: must be one of {', '.join(WEIGHTS_ON)}"
             )
-        for key in ("beta", "tau"):
-            if key in kwargs and not kwargs[key] > 0:
-                raise ConfigError(f"loss.{key}={kwargs[key]}: must be > 0")
+        for key, (valid, what) in BOUNDS.items():
+            if key in kwargs and not valid(kwargs[key]):
+                raise ConfigError(f"loss.{key}={kwargs[key]}: must be {what}")
         gather = cfg.get("gather", True)
         if not isinstance(gather, bool):
             raise ConfigError(f"loss.gather={gather}: must be true or false")
