@@ -96,11 +96,7 @@ class Checkpoints:
 
     def restore(self, path: Path) -> None:
         """Load model, optimizer, scheduler and RNG states (every rank)."""
-        if any(path.glob("custom_checkpoint_*")):  # pickles accelerate loads with code execution
-            raise ConfigError(
-                f"{path} holds custom_checkpoint_* files, which rpo_exp never writes and "
-                "accelerate would unpickle (running any code in them): refusing to resume it"
-            )
+        refuse_pickles(path)
         self.accelerator.load_state(str(path))
         log.info("resumed from %s", path)
 
@@ -118,6 +114,16 @@ class Checkpoints:
         if samples.exists():
             rows = samples.read_text().splitlines(keepends=True)
             write_text(samples, "".join(r for r in rows if json.loads(r)["step"] <= step))
+
+
+def refuse_pickles(path: Path) -> None:
+    """Refuse a checkpoint holding custom_checkpoint_* pickles, which rpo_exp never writes and
+    accelerate loads with code execution."""
+    if any(path.glob("custom_checkpoint_*")):
+        raise ConfigError(
+            f"{path} holds custom_checkpoint_* files, which rpo_exp never writes and "
+            "accelerate would unpickle (running any code in them): refusing to resume it"
+        )
 
 
 def _verify(path: Path) -> str | None:
