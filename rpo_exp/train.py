@@ -24,13 +24,20 @@ from accelerate import Accelerator
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from rpo_exp.common.errors import ConfigError, DataError, DivergenceError, StorageError
+from rpo_exp.common.errors import (
+    ConfigError,
+    DataError,
+    DivergenceError,
+    NonFiniteError,
+    StorageError,
+)
 from rpo_exp.common.files import atomic_dir, write_text
 from rpo_exp.config import validate
 from rpo_exp.data.loading import cross_split_duplicates, load_split
 from rpo_exp.data.rendering import prompt_format
 from rpo_exp.data.tokenization import tokenize_cached
 from rpo_exp.modeling.adapters import (
+    adapter_identity,
     attach,
     base_state,
     is_adapted,
@@ -145,7 +152,7 @@ def _train(
         model = model.to(device)
     identity = model_identity(cfg.model, model, cfg.seed)
     if cfg.peft.name != "none":  # a frozen base in model.dtype computes differently
-        identity += f":peft={cfg.peft.name}"
+        identity += f":peft={adapter_identity(cfg.peft)}"
     model = attach(model, cfg.peft)
     on_main(lambda: claim(run_dir, lock, overwrite, record), main)  # no refusal after this
     checkpoints.truncate_logs(resume[1] if resume else None)
@@ -272,7 +279,7 @@ def main(cfg: DictConfig) -> None:
         summary = run(cfg, run_dir, run_name, record)
         if summary:  # the main process's
             print_summary(summary)
-    except (ConfigError, DataError, DivergenceError, StorageError) as err:
+    except (ConfigError, DataError, DivergenceError, NonFiniteError, StorageError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
 

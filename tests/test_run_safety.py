@@ -15,10 +15,10 @@ import torch
 from omegaconf import OmegaConf, open_dict
 
 from rpo_exp.common.errors import ConfigError, DivergenceError, StorageError
+from rpo_exp.common.files import sha256_file as _sha256
 from rpo_exp.config import validate
 from rpo_exp.evaluation.pipeline import policy_and_dataset
 from rpo_exp.train import run
-from rpo_exp.training.checkpoint import _sha256
 from rpo_exp.training.layouts import chunks
 from rpo_exp.training.rundir import RunDirLock
 from tests.helpers import TINY, compose_cfg, run_train
