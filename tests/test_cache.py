@@ -192,6 +192,21 @@ def test_non_finite_values_are_never_stored(cache: Path) -> None:
     assert store.path.read_bytes() == before  # the valid rows, and only they
 
 
+def test_an_entry_poisoned_before_the_check_is_rebuilt(cache: Path, caplog) -> None:
+    """A NaN row stored by an earlier version (its sha256 taken over the NaN, so the file
+    verifies) is reported and recomputed, never returned."""
+    from rpo_exp.common.cache import FORMAT, _checksum
+
+    store = ValueStore("reference", "model-a:peft=lora")
+    keys, values = ["x"], torch.tensor([[float("nan"), 1.0]])
+    payload = {"format": FORMAT, "identity": store.identity, "keys": keys, "values": values}
+    torch.save(payload | {"sha256": _checksum(keys, values)}, store.path)
+    calls: list[list[int]] = []
+    with caplog.at_level(logging.WARNING):
+        got, computed = store.get_or_compute(["x"], rows_for(calls))
+    assert computed == 1 and got.tolist() == [[0.0, 0.0]] and "NaN or inf" in caplog.text
+
+
 def test_every_adapter_setting_keys_the_reference(cache: Path) -> None:
     """Reference log-probs of one adapter config are never read by another."""
     from rpo_exp.modeling.adapters import adapter_identity

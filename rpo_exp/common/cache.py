@@ -51,6 +51,8 @@ class ValueStore:
                 raise ValueError(f"{len(keys)} keys but {len(values)} values")
             if _checksum(keys, values) != data["sha256"]:
                 raise ValueError("its contents do not match their sha256")
+            if len(values) and not bool(torch.isfinite(values).all()):
+                raise ValueError("it holds NaN or inf (written before they were refused)")
         except Exception as err:  # any unreadable, altered or foreign file is rebuilt, never used
             log.warning("cache %s is unusable (%s): rebuilding it", self.path, err)
             return {}
