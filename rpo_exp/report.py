@@ -121,6 +121,11 @@ def load_config(run_dir: Path) -> dict[str, Any]:
     """The run's `.hydra/config.yaml`, flattened, interpolations resolved where possible."""
     path = run_dir / ".hydra" / "config.yaml"
     if not path.is_file():
+        if not [p for p in run_dir.iterdir() if p.name != ".lock"]:  # the run writes nothing
+            raise RunDirError(  # into its dir before every refusal is past
+                f"{run_dir}: empty: the job was refused before training (its `error:` line is "
+                "in the sweep's output)"
+            )
         raise RunDirError(f"{run_dir}: no .hydra/config.yaml (not a Hydra run dir)")
     cfg = OmegaConf.load(path)
     try:

@@ -29,6 +29,7 @@ from rpo_exp.config import validate
 from rpo_exp.data.loading import cross_split_duplicates
 from rpo_exp.data.prepare import prepare_split
 from rpo_exp.modeling.adapters import (
+    adapter_identity,
     attach,
     base_state,
     is_adapted,
@@ -44,9 +45,16 @@ from rpo_exp.modeling.models import (
     model_identity,
     resolve_source,
 )
-from rpo_exp.training.checkpoint import Checkpoints
+from rpo_exp.training.checkpoint import Checkpoints, refuse_pickles
 from rpo_exp.training.distributed import Ranks
-from rpo_exp.training.rundir import RunDirLock, check_resumable, check_reusable, run_record
+from rpo_exp.training.rundir import (
+    RunDirLock,
+    check_resumable,
+    check_reusable,
+    claim,
+    run_record,
+)
+from rpo_exp.training.runrecord import HydraRecord
 from rpo_exp.training.sampling import Sampler
 from rpo_exp.training.tracking import Tracker
 from rpo_exp.training.trainer import Split, Trainer
@@ -56,30 +64,47 @@ T = TypeVar("T")
 REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
 
 
-def run(cfg: DictConfig, run_dir: Path, run_name: str) -> dict:
-    """Train one run into `run_dir`; returns the summary also written to `summary.json`."""
+def run(cfg: DictConfig, run_dir: Path, run_name: str, record: HydraRecord | None = None) -> dict:
+    """Train one run into `run_dir`; returns the summary also written to `summary.json`.
+    `record`: Hydra's files for the run dir (`python -m rpo_exp.train`), written with the run's
+    first output; nothing is written into `run_dir` before every refusal is past."""
     started = time.time()
     accelerator = Accelerator(cpu=not torch.cuda.is_available())  # cpu: gloo under torchrun
+    if record is not None and not accelerator.is_main_process:
+        record.close()  # the main process writes the run dir and its log
+        record = None
     lock = on_main(lambda: RunDirLock(run_dir), accelerator.is_main_process)
     try:
-        return _train(cfg, run_dir, run_name, accelerator, started)
+        return _train(cfg, run_dir, run_name, accelerator, started, lock, record)
     finally:
         if lock is not None:
             lock.release()
+        if record is not None:
+            record.close()
 
 
 def _train(
-    cfg: DictConfig, run_dir: Path, run_name: str, accelerator: Accelerator, started: float
+    cfg: DictConfig,
+    run_dir: Path,
+    run_name: str,
+    accelerator: Accelerator,
+    started: float,
+    lock: RunDirLock | None,
+    record: HydraRecord | None,
 ) -> dict:
-    """`run` with the run dir locked: validate, decide fresh/resume/refuse, then train."""
+    """`run` with the run dir locked: validate, decide fresh/resume/refuse, load, claim the
+    dir (`rundir.claim`), then train."""
     objective, convert, layout = validate(cfg)
     device, main = accelerator.device, accelerator.is_main_process
-    on_main(lambda: check_reusable(run_dir, cfg.trainer.overwrite), main)
+    overwrite = cfg.trainer.overwrite
+    on_main(lambda: check_reusable(run_dir, overwrite), main)
     checkpoints = Checkpoints(run_dir, accelerator, run_record(cfg))
-    resume = checkpoints.latest() if cfg.trainer.resume == "auto" else None
+    # trainer.overwrite=true starts afresh: the checkpoints are cleared when the dir is claimed
+    resume = checkpoints.latest() if cfg.trainer.resume == "auto" and not overwrite else None
     if resume is not None:
         path, progress = resume
         on_main(lambda: check_resumable(progress.get("config", {}), cfg, path), main)
+        on_main(lambda: refuse_pickles(path), main)
     torch.manual_seed(cfg.seed)
     tokenizer = load_tokenizer(cfg.model)
     prepared = {split: prepare_split(cfg, split, convert, tokenizer) for split in ("train", "test")}
@@ -100,8 +125,9 @@ def _train(
         model = model.to(device)
     identity = model_identity(cfg.model, model, cfg.seed)
     if cfg.peft.name != "none":  # a frozen base in model.dtype computes differently
-        identity += f":peft={cfg.peft.name}"
+        identity += f":peft={adapter_identity(cfg.peft)}"
     model = attach(model, cfg.peft)
+    on_main(lambda: claim(run_dir, lock, overwrite, record), main)  # no refusal after this
     checkpoints.truncate_logs(resume[1] if resume else None)
     tracker = Tracker(run_dir, cfg, run_name) if main else None
     try:
@@ -222,7 +248,8 @@ def main(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
     run_name = hydra_cfg.job.override_dirname or cfg.loss.name
-    summary = run(cfg, run_dir, run_name)
+    record = HydraRecord(cfg)  # before `run` can change `cfg`, as Hydra takes it
+    summary = run(cfg, run_dir, run_name, record)
     if summary:  # the main process's
         print_summary(summary)
 

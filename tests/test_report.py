@@ -1,7 +1,7 @@
 """rpo_exp.report and notebooks/ on two tiny real sweeps (tiny_llama, one step per job).
 
-One RPO sweep over tau whose third job (tau=-1) fails validation, a real crashed job that leaves
-only `.hydra/` and `train.log`, and one SWEPO sweep over p; both run concurrently (~1 min).
+One RPO sweep over tau whose third job (tau=-1) fails validation, a real refused job that leaves
+its dir empty, and one SWEPO sweep over p; both run concurrently (~1 min).
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def test_crashed_job_is_counted_and_named(sweeps: tuple[Path, Path]):
     assert sweep.expected == 3 and sweep.missing == 0
     [failed] = sweep.failed.itertuples()
     assert failed.run.startswith("2_") and "loss.tau=-1" in failed.run
-    assert failed.path in failed.reason and "no metrics.jsonl" in failed.reason
+    assert failed.path in failed.reason and "refused before training" in failed.reason
     assert f"FAILED {failed.run}" in sweep.describe()
     with pytest.raises(report.RunDirError, match=r"loss\.tau=-1"):
         report.load_sweep(sweeps[0], strict=True)

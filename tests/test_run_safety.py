@@ -4,6 +4,7 @@ run-dir ownership, resume under another config, crafted checkpoints, full disks,
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import logging
 import time
@@ -11,12 +12,13 @@ from pathlib import Path
 
 import pytest
 import torch
-from omegaconf import open_dict
+from omegaconf import OmegaConf, open_dict
 
 from rpo_exp.common.errors import ConfigError, DivergenceError, StorageError
+from rpo_exp.common.files import sha256_file as _sha256
 from rpo_exp.config import validate
+from rpo_exp.evaluation.pipeline import policy_and_dataset
 from rpo_exp.train import run
-from rpo_exp.training.checkpoint import _sha256
 from rpo_exp.training.layouts import chunks
 from rpo_exp.training.rundir import RunDirLock
 from tests.helpers import TINY, compose_cfg, run_train
@@ -115,6 +117,66 @@ def test_a_second_run_in_a_busy_run_dir_refuses_at_once(tmp_path: Path) -> None:
         holder.release()
     run(tiny(), tmp_path, "after")  # released: the dir is usable again
     assert (tmp_path / "summary.json").exists()
+
+
+def file_hashes(root: Path) -> dict[str, str]:
+    """sha256 of every file under `root`, by relative path."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+SMALL_CLI = [*TINY, "trainer.max_steps=1", "trainer.batch_size=2", "trainer.micro_batch_size=2"]
+SMALL_CLI += ["trainer.eval_max_examples=4"]
+
+
+def test_a_refused_rerun_changes_no_byte_of_the_run(tmp_path: Path) -> None:
+    """Refused as finished, or as in use by a live run: `.hydra/`, `train.log`, `.lock` and
+    every output stay byte-identical, and evaluate reads the config the run trained with."""
+    first = run_train(*SMALL_CLI, run_dir=tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = file_hashes(tmp_path)
+    record = {".hydra/config.yaml", ".hydra/hydra.yaml", ".hydra/overrides.yaml", "train.log"}
+    assert record | {".lock", "summary.json"} <= set(before)
+    assert "train: " in (tmp_path / "train.log").read_text()  # held lines reach the log
+    again = [*SMALL_CLI, "loss=dpo", "dataset=tldr_sample"]
+    refused = run_train(*again, run_dir=tmp_path)
+    assert refused.returncode == 2 and "holds a finished run" in refused.stderr, refused.stderr
+    assert file_hashes(tmp_path) == before
+    holder = RunDirLock(tmp_path)  # a live run holds the dir
+    try:
+        busy = run_train(*again, "trainer.overwrite=true", run_dir=tmp_path)
+    finally:
+        holder.release()
+    assert busy.returncode == 2 and "in use by a run in progress" in busy.stderr, busy.stderr
+    assert file_hashes(tmp_path) == before
+    evaluated = OmegaConf.create({"run_dir": str(tmp_path), "model": None, "dataset": None})
+    policy, dataset = policy_and_dataset(evaluated)
+    assert dataset.name == "hh_sample" and policy.run_dir == tmp_path
+
+
+def test_overwrite_leaves_nothing_of_the_old_run(tmp_path: Path) -> None:
+    """`trainer.overwrite=true` over a run with merged weights, samples, an evaluation and
+    wandb files: the dir then holds what a fresh run writes, plus files no run writes."""
+    old = tiny("peft=lora", "peft.merge=true", "trainer.sample_every=1", "trainer.sample_prompts=1")
+    run(old, tmp_path / "run", "old")
+    run_dir = tmp_path / "run"
+    (run_dir / "eval").mkdir()
+    (run_dir / "eval" / "win_rate.json").write_text('{"win_rate": 0.9}')  # as evaluate writes
+    (run_dir / "wandb").mkdir()
+    (run_dir / "wandb" / "debug.log").write_text("old run")
+    (run_dir / "wandb_run_id").write_text("abc123")
+    (run_dir / ".final.x.tmp").mkdir()  # a crashed write's leftover
+    (run_dir / "notes.md").write_text("mine")  # no run writes it
+    old_names = {p.name for p in run_dir.iterdir()}
+    assert {"final_merged", "samples.jsonl", "eval"} <= old_names
+    run(tiny("seed=1", "trainer.overwrite=true"), run_dir, "new")
+    run(tiny("seed=1"), tmp_path / "fresh", "fresh")
+    fresh = {p.name for p in (tmp_path / "fresh").iterdir()}
+    assert {p.name for p in run_dir.iterdir()} == fresh | {"notes.md"}
+    assert not (run_dir / "final" / "adapter_config.json").exists()
 
 
 def unfinished_run_with_checkpoints(run_dir: Path, *overrides: str) -> None:

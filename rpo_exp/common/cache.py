@@ -5,7 +5,8 @@ sequence's tokens) to fp32 rows, in one file per identity (an embedder, a refere
 Reads and writes hold a file lock, so concurrent sweep jobs wait for the one that computes and
 then read its values; files are replaced atomically. A file that does not load, whose contents
 do not match the sha256 stored with them, or that belongs to another identity, is reported and
-rebuilt, never used.
+rebuilt, never used. A non-finite value is never stored (`NonFiniteError`, naming the identity
+that computed it): one bad run cannot poison every later one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 import torch
 from filelock import FileLock
 
+from rpo_exp.common.errors import NonFiniteError
 from rpo_exp.common.files import atomic_file
 from rpo_exp.common.paths import cache_dir
 
@@ -33,7 +35,7 @@ class ValueStore:
     """fp32 rows by key for one identity, in `$RPO_EXP_CACHE/<kind>/<digest(identity)>.pt`."""
 
     def __init__(self, kind: str, identity: str):
-        self.identity = identity
+        self.kind, self.identity = kind, identity
         self.path = cache_dir(kind) / f"{digest(identity)}.pt"
         self.lock = FileLock(str(self.path) + ".lock")
 
@@ -49,14 +51,22 @@ class ValueStore:
                 raise ValueError(f"{len(keys)} keys but {len(values)} values")
             if _checksum(keys, values) != data["sha256"]:
                 raise ValueError("its contents do not match their sha256")
+            if len(values) and not bool(torch.isfinite(values).all()):
+                raise ValueError("it holds NaN or inf (written before they were refused)")
         except Exception as err:  # any unreadable, altered or foreign file is rebuilt, never used
             log.warning("cache %s is unusable (%s): rebuilding it", self.path, err)
             return {}
         return dict(zip(keys, values, strict=True))
 
+    @property
+    def source(self) -> str:
+        """What computes this store's values, for messages."""
+        return f"{self.kind} values of {self.identity}"
+
     def _write(self, table: dict[str, torch.Tensor]) -> None:
         keys = list(table)
         values = torch.stack([table[k] for k in keys]) if keys else torch.empty(0)
+        check_finite(keys, values, self.source)
         payload = {
             "format": FORMAT,
             "identity": self.identity,
@@ -75,7 +85,7 @@ class ValueStore:
         job asking for the same keys waits and then reads instead of computing."""
         with self.lock:
             table = self._read()
-            added = missing_rows(table, keys, compute)
+            added = missing_rows(table, keys, compute, self.source)
             if added:
                 table |= added
                 self._write(table)
@@ -99,12 +109,26 @@ def _checksum(keys: list[str], values: torch.Tensor) -> str:
     return h.hexdigest()
 
 
+def check_finite(keys: Sequence[str], values: torch.Tensor, source: str) -> None:
+    """Refuse rows holding NaN or inf (`NonFiniteError` naming `source` and the first key)."""
+    bad = ~torch.isfinite(values.reshape(len(values), -1)).all(dim=1) if len(values) else None
+    if bad is not None and bool(bad.any()):
+        first = int(bad.nonzero()[0])
+        raise NonFiniteError(
+            f"{source}: {int(bad.sum())} of {len(values)} computed rows hold NaN or inf (the "
+            f"first for key {keys[first]}: {values[first].flatten()[:4].tolist()}); nothing is "
+            "cached. Check the settings that computed them (model weights, peft.*, dtype)"
+        )
+
+
 def missing_rows(
     table: dict[str, torch.Tensor],
     keys: Sequence[str],
     compute: Callable[[list[int]], torch.Tensor],
+    source: str,
 ) -> dict[str, torch.Tensor]:
-    """Rows computed for the distinct `keys` that `table` lacks (one computation per key)."""
+    """Rows computed for the distinct `keys` that `table` lacks (one computation per key);
+    `NonFiniteError`, naming `source`, if any is NaN or inf."""
     first = {}
     for i, key in enumerate(keys):
         if key not in table:
@@ -112,4 +136,5 @@ def missing_rows(
     if not first:
         return {}
     rows = compute(list(first.values())).detach().float().cpu()
+    check_finite(list(first), rows, source)
     return dict(zip(first, rows, strict=True))

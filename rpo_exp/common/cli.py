@@ -18,10 +18,16 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig
 
-from rpo_exp.common.errors import ConfigError, DataError, DivergenceError, StorageError
+from rpo_exp.common.errors import (
+    ConfigError,
+    DataError,
+    DivergenceError,
+    NonFiniteError,
+    StorageError,
+)
 
 CONF = str(Path(__file__).resolve().parents[2] / "conf")
-USER_ERRORS = (ConfigError, DataError, DivergenceError, StorageError)
+USER_ERRORS = (ConfigError, DataError, DivergenceError, NonFiniteError, StorageError)
 OUTPUT_DIRS = ("hydra.run.dir", "hydra.sweep.dir")
 
 

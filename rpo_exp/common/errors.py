@@ -20,6 +20,11 @@ class DivergenceError(RuntimeError):
     the step, the value and the setting to change."""
 
 
+class NonFiniteError(RuntimeError):
+    """A computed value to be cached is NaN or infinite; the message names what computed it.
+    Nothing is cached, so no later run reads it."""
+
+
 def unmet(cuda: bool, package: str, pip_name: str) -> str | None:
     """What of (a CUDA GPU, the package `package`) is missing, as "a CUDA GPU and the
     `pip_name` package"; None when both are there."""

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -19,6 +22,7 @@ from pathlib import Path
 from rpo_exp.common.errors import StorageError
 
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+MANIFEST = "manifest.json"
 
 
 @contextlib.contextmanager
@@ -85,3 +89,52 @@ def files_stamp(directory: Path) -> list[tuple[str, int, int]] | None:
         return None
     files = sorted(f for f in directory.iterdir() if f.is_file())
     return [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 24), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _sha256_stamped(path: str, size: int, mtime_ns: int) -> str:
+    return sha256_file(Path(path))
+
+
+def write_manifest(directory: Path) -> None:
+    """`directory/manifest.json`: the sha256 of every file beneath it, by relative path."""
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.name != MANIFEST)
+    manifest = {str(p.relative_to(directory)): sha256_file(p) for p in files}
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=1))
+
+
+def manifest_problem(directory: Path) -> str | None:
+    """None if every file of `directory/manifest.json` is there with its sha256, else what is
+    wrong. A file is hashed once per process while its size and mtime stay the same (a
+    truncated or rewritten file is hashed again; bit rot is caught by the next process)."""
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text())
+    except (OSError, ValueError) as err:
+        return f"no readable {MANIFEST}: {err}"
+    for name, digest in manifest.items():
+        file = directory / name
+        if not file.is_file():
+            return f"{name} is missing"
+        stat = file.stat()
+        if _sha256_stamped(str(file), stat.st_size, stat.st_mtime_ns) != digest:
+            return f"{name} does not match its sha256"
+    return None
+
+
+def discard(path: Path) -> None:
+    """Remove a directory at once for other processes (renamed aside, then deleted); nothing
+    if it is already gone."""
+    aside = path.with_name(f".{path.name}.bad{os.getpid()}")
+    try:
+        os.replace(path, aside)
+    except FileNotFoundError:
+        return
+    shutil.rmtree(aside, ignore_errors=True)

@@ -156,10 +156,15 @@ def tokenize_cached(
     """`tokenize_examples`, cached on disk as a `datasets` Arrow dataset keyed by everything
     that changes the result: the examples themselves (so the source, its revision and any
     conversion), the tokenizer and both lengths. A second run does not tokenize again. An
-    entry that does not load, or holds another number of items than was written (stored in its
-    description), is reported, deleted and rebuilt, never used."""
+    entry that does not load, or whose items do not match the sha256 of their content stored
+    in its description, is reported, deleted and rebuilt, never used; items with a NaN or
+    infinite score are never cached."""
+    import math
+
     import datasets
     from datasets.fingerprint import Hasher
+
+    from rpo_exp.common.errors import NonFiniteError
 
     settings = [max_prompt_length, max_length, prompt_format, embed_raw, truncation]
     key = Hasher.hash([CACHE_VERSION, examples, Hasher.hash(tokenizer), *settings])
@@ -169,16 +174,34 @@ def tokenize_cached(
         if cached is not None:
             return cached
     items, stats = tokenize_examples(examples, tokenizer, *settings)
+    bad = next((it for it in items if not all(map(math.isfinite, it.scores))), None)
+    if bad is not None:
+        raise NonFiniteError(
+            f"tokenized data: item {bad.index} has the scores {bad.scores} (NaN or inf) from "
+            "its dataset's conversion; nothing is cached"
+        )
     table = datasets.Dataset.from_list([asdict(it) for it in items])
-    table.info.description = json.dumps({"stats": asdict(stats), "items": len(items)})
+    description = {"stats": asdict(stats), "items": len(items), "sha256": _content_sha256(items)}
+    table.info.description = json.dumps(description)
     with atomic_dir(path) as tmp:  # concurrent runs: the first to finish wins
         table.save_to_disk(str(tmp))
     return items, stats
 
 
+def _content_sha256(items: list[Item]) -> str:
+    """sha256 of every field of `items` (scores as floats: what the Arrow table gives back)."""
+    import hashlib
+
+    rows = [
+        [it.index, it.prompt_text, it.prompt_ids, it.response_ids, [float(s) for s in it.scores]]
+        for it in items
+    ]
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+
+
 def _read_cached(path: Path) -> tuple[list[Item], TruncationStats] | None:
     """The items and stats of the cache entry at `path`; None (the entry deleted, with a
-    warning naming it) when it is unreadable, truncated or written by another version."""
+    warning naming it) when it is unreadable, altered or written by another version."""
     import datasets
 
     try:
@@ -197,6 +220,8 @@ def _read_cached(path: Path) -> tuple[list[Item], TruncationStats] | None:
         ]
         if len(items) != description["items"]:
             raise ValueError(f"{len(items)} items, {description['items']} were written")
+        if _content_sha256(items) != description.get("sha256"):
+            raise ValueError("its items do not match their sha256")
     except Exception as err:  # any unreadable or altered entry is rebuilt, never used
         log.warning(
             "tokenized cache %s is unusable (%s: %s): deleting and rebuilding it",

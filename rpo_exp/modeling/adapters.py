@@ -121,6 +121,18 @@ def quantization(cfg: DictConfig):
     )
 
 
+def adapter_identity(cfg: DictConfig) -> str:
+    """Every `peft` setting that changes what the adapted policy computes (all but `merge`,
+    which only adds `final_merged/`) and the base's quantization, for cache keys: two adapter
+    configs never share reference log-probs."""
+    settings = OmegaConf.to_container(cfg, resolve=True)
+    settings.pop("merge", None)
+    quantized = quantization(cfg)
+    if quantized is not None:
+        settings["quantization"] = quantized.to_dict()
+    return json.dumps(settings, sort_keys=True, default=str)
+
+
 def attach(model: torch.nn.Module, cfg: DictConfig) -> torch.nn.Module:
     """`model` with fresh adapters of `cfg` (the `peft` group), only they trainable; `model` as
     it is for `peft=none`."""

@@ -24,8 +24,14 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from rpo_exp.common.errors import ConfigError
-from rpo_exp.common.files import atomic_dir, files_stamp
+from rpo_exp.common.errors import ConfigError, NonFiniteError
+from rpo_exp.common.files import (
+    atomic_dir,
+    discard,
+    files_stamp,
+    manifest_problem,
+    write_manifest,
+)
 from rpo_exp.common.hub import load_local_or_hub
 from rpo_exp.common.paths import cache_dir, is_package_path, package_path
 
@@ -46,12 +52,19 @@ def dequantized_dir(gguf: Path) -> Path:
 def dequantized_gguf_dir(gguf: Path) -> Path:
     """A transformers directory holding the dequantized weights and tokenizer of `gguf`.
 
-    Built once (~26 s for SmolLM2-135M) and written atomically, so concurrent runs either build
-    it or find it complete; later loads take about a second.
+    Built once (~26 s for SmolLM2-135M) and written atomically with a sha256 manifest, so
+    concurrent runs either build it or find it complete; later loads take about a second plus
+    the check of every file against the manifest (`files.manifest_problem`). An entry that
+    fails it (bit rot, a truncated file, an entry from before manifests) is rebuilt; weights
+    holding NaN or inf are never cached.
     """
     target = dequantized_dir(gguf)
-    if (target / "config.json").exists():
-        return target
+    if target.exists():
+        problem = manifest_problem(target)
+        if problem is None:
+            return target
+        log.warning("cached model %s is unusable (%s): rebuilding it", target, problem)
+        discard(target)
     log.info("dequantizing %s into %s (once)", gguf.name, target)
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     model = AutoModelForCausalLM.from_pretrained(
@@ -62,9 +75,15 @@ def dequantized_gguf_dir(gguf: Path) -> Path:
     model.is_quantized = False
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
+    for name, tensor in model.state_dict().items():
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            raise NonFiniteError(
+                f"{gguf}: its dequantized tensor {name} holds NaN or inf; nothing is cached"
+            )
     with atomic_dir(target) as tmp:  # concurrent runs: the first to finish wins
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
+        write_manifest(tmp)
     return target
 
 

@@ -12,7 +12,6 @@ the previous one is used.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -20,19 +19,11 @@ import shutil
 from pathlib import Path
 
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.common.files import no_space_named, write_text
+from rpo_exp.common.files import manifest_problem, no_space_named, write_manifest, write_text
 from rpo_exp.training.distributed import Ranks
 
 log = logging.getLogger(__name__)
 PREFIX = "step-"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 24), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Checkpoints:
@@ -64,9 +55,7 @@ class Checkpoints:
             progress = {"step": step, "metrics_lines": lines, "before": before}
             progress["config"] = self.record
             (tmp / "progress.json").write_text(json.dumps(progress))
-            files = sorted(p for p in tmp.rglob("*") if p.is_file())
-            manifest = {str(p.relative_to(tmp)): _sha256(p) for p in files}
-            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
+            write_manifest(tmp)
             shutil.rmtree(final, ignore_errors=True)
             os.replace(tmp, final)
             for old in self._steps()[: -self.keep]:
@@ -96,11 +85,7 @@ class Checkpoints:
 
     def restore(self, path: Path) -> None:
         """Load model, optimizer, scheduler and RNG states (every rank)."""
-        if any(path.glob("custom_checkpoint_*")):  # pickles accelerate loads with code execution
-            raise ConfigError(
-                f"{path} holds custom_checkpoint_* files, which rpo_exp never writes and "
-                "accelerate would unpickle (running any code in them): refusing to resume it"
-            )
+        refuse_pickles(path)
         self.accelerator.load_state(str(path))
         log.info("resumed from %s", path)
 
@@ -120,18 +105,19 @@ class Checkpoints:
             write_text(samples, "".join(r for r in rows if json.loads(r)["step"] <= step))
 
 
+def refuse_pickles(path: Path) -> None:
+    """Refuse a checkpoint holding custom_checkpoint_* pickles, which rpo_exp never writes and
+    accelerate loads with code execution."""
+    if any(path.glob("custom_checkpoint_*")):
+        raise ConfigError(
+            f"{path} holds custom_checkpoint_* files, which rpo_exp never writes and "
+            "accelerate would unpickle (running any code in them): refusing to resume it"
+        )
+
+
 def _verify(path: Path) -> str | None:
     """None if every file of the manifest is present with its sha256, else what is wrong."""
-    try:
-        manifest = json.loads((path / "manifest.json").read_text())
-    except (OSError, ValueError) as err:
-        return f"no readable manifest.json: {err}"
-    for name, digest in manifest.items():
-        file = path / name
-        if not file.is_file():
-            return f"{name} is missing"
-        if _sha256(file) != digest:
-            return f"{name} does not match its sha256"
-    if "progress.json" not in manifest:
+    problem = manifest_problem(path)
+    if problem is None and "progress.json" not in json.loads((path / "manifest.json").read_text()):
         return "progress.json is missing"
-    return None
+    return problem

@@ -167,7 +167,7 @@ class Trainer:
             values, computed = store.get_or_compute(hashes, compute)
         else:  # computing is a collective: no rank may wait on the file lock
             table = self.ranks.broadcast(store.snapshot() if self.ranks.is_main else None)
-            added = missing_rows(table, hashes, compute)
+            added = missing_rows(table, hashes, compute, store.source)
             if added and self.ranks.is_main:
                 store.add(added)
             table |= added
