@@ -25,10 +25,10 @@ import logging
 import sys
 from collections.abc import Iterator
 
-import hydra
-from omegaconf import DictConfig, open_dict
+from omegaconf import DictConfig, OmegaConf, open_dict
 
-from rpo_exp.common.errors import ConfigError, DataError
+from rpo_exp.common.cli import command
+from rpo_exp.common.errors import ConfigError
 from rpo_exp.config import validate
 from rpo_exp.data.prepare import prepare_split, tokenize_settings
 from rpo_exp.data.records import Example
@@ -38,6 +38,7 @@ from rpo_exp.modeling.models import load_tokenizer
 
 UNLIMITED = 10**9
 SPLITS = ("all", "train", "test")
+OPTIONS = ("n", "split")  # preview's own top-level keys (conf/preview.yaml)
 
 
 def response_fields(example: Example, responses: tuple[str, ...]) -> dict:
@@ -55,7 +56,7 @@ def preview(cfg: DictConfig) -> Iterator[dict]:
         raise ConfigError(f"split={cfg.split}: must be one of {', '.join(SPLITS)}")
     if not (isinstance(cfg.n, int) and not isinstance(cfg.n, bool) and cfg.n > 0):
         raise ConfigError(f"n={cfg.n}: must be a positive integer")
-    _, convert, _ = validate(cfg)
+    _, convert, _ = validate(OmegaConf.masked_copy(cfg, [k for k in cfg if k not in OPTIONS]))
     splits = [cfg.split] if cfg.split != "all" else ["train", "test"]
     if cfg.split == "all" and cfg.dataset.path and not cfg.dataset.test_path:
         with open_dict(cfg):  # the whole file, in its order: no test split cut from it
@@ -97,15 +98,11 @@ def lengths(item: Item) -> list[int]:
     return [len(r) for r in item.response_ids]
 
 
-@hydra.main(config_path="../conf", config_name="preview", version_base="1.3")
+@command("preview")
 def main(cfg: DictConfig) -> None:
     logging.getLogger().handlers = [logging.StreamHandler(sys.stderr)]  # stdout: JSON only
-    try:
-        for record in preview(cfg):
-            print(json.dumps(record, ensure_ascii=False))
-    except (ConfigError, DataError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
+    for record in preview(cfg):
+        print(json.dumps(record, ensure_ascii=False))
 
 
 if __name__ == "__main__":
