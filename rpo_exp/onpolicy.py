@@ -9,6 +9,9 @@ through `dataset.pairing`, `loss=kto`/unpaired RPO through the existing conversi
 
     python -m rpo_exp.train dataset=scored dataset.path=<out>/train.jsonl \\
         dataset.test_path=<out>/test.jsonl loss=swepo
+
+An output dir that already holds data is never replaced without a word: data of exactly this
+config (its record.json) is reused, anything else is refused unless `onpolicy.overwrite=true`.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.cli import command
-from rpo_exp.common.errors import DataError
+from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import write_text
 from rpo_exp.config import check_sampling_command
 from rpo_exp.data.loading import load_split
@@ -34,6 +37,68 @@ from rpo_exp.modeling.models import inference_model, load_tokenizer
 
 log = logging.getLogger("rpo_exp.onpolicy")
 SPLITS = ("train", "test")
+OUTPUTS = ("record.json", "train.jsonl", "test.jsonl")
+PENDING = ".onpolicy-pending.json"  # the settings of a build under way (or killed)
+
+
+def settings(cfg: DictConfig) -> dict:
+    """What determines the data: model, dataset (the prompts), sampling settings and reward."""
+    sampling = OmegaConf.to_container(cfg.onpolicy, resolve=True)
+    sampling.pop("overwrite", None)  # how to treat old data, not what the data is
+    return {
+        "model": OmegaConf.to_container(cfg.model, resolve=True),
+        "dataset": OmegaConf.to_container(cfg.dataset, resolve=True),
+        "sampling": sampling,
+        "reward_config": OmegaConf.to_container(cfg.reward, resolve=True),
+    }
+
+
+def _differing(have: dict, want: dict) -> list[str]:
+    """The keys (`section.key`) whose values differ between two `settings`."""
+    keys = []
+    for section, value in want.items():
+        old = have.get(section)
+        if isinstance(value, dict) and isinstance(old, dict):
+            old = {k: v for k, v in old.items() if k != "overwrite"}
+            keys += [f"{section}.{k}" for k in sorted(value.keys() | old.keys())
+                     if value.get(k) != old.get(k)]  # fmt: skip
+        elif value != old:
+            keys.append(section)
+    return keys
+
+
+def _read(path: Path) -> dict:
+    try:
+        found = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def reusable(cfg: DictConfig, out: Path) -> bool:
+    """Whether `out` already holds the complete data of exactly this config (reuse it). False
+    where it holds none, or an unfinished build of this config, or `onpolicy.overwrite` is
+    set; a ConfigError naming `out` where it holds other data."""
+    held = [name for name in OUTPUTS if (out / name).exists()]
+    if not held:
+        return False
+    if cfg.onpolicy.get("overwrite"):
+        log.warning("onpolicy.overwrite=true: replacing the data in %s", out)
+        return False
+    want, record = settings(cfg), _read(out / "record.json")
+    if record and not _differing(record, want):
+        return True
+    pending = _read(out / PENDING)
+    if not record and pending and not _differing(pending, want):
+        return False  # this config, stopped before it finished: sampled again
+    if record:
+        what = f"the on-policy data of another config ({', '.join(_differing(record, want))})"
+    else:
+        what = f"data ({', '.join(held)}) that no finished build of this config wrote"
+    raise ConfigError(
+        f"{out} already holds {what}: refusing to replace it; set onpolicy.overwrite=true to "
+        "replace it, or give another hydra.run.dir"
+    )
 
 
 def distinct_prompts(dataset: DictConfig, split: str, limit: int | None) -> list[Prompt]:
@@ -82,6 +147,8 @@ def build(cfg: DictConfig, out: Path) -> dict:
     fmt = prompt_format(cfg.dataset, cfg.model)
     counts = {}
     out.mkdir(parents=True, exist_ok=True)
+    (out / "record.json").unlink(missing_ok=True)  # no record of other data beside new data
+    write_text(out / PENDING, json.dumps(settings(cfg)))
     for split in SPLITS:
         limit = on.max_prompts if split == "train" else on.get("max_test_prompts") or on.max_prompts
         prompts = distinct_prompts(cfg.dataset, split, limit)
@@ -96,17 +163,14 @@ def build(cfg: DictConfig, out: Path) -> dict:
             log.warning("%s: %d prompts dropped (fewer than 2 non-empty samples)", split, dropped)
         counts[f"{split}_dropped"] = dropped
         log.info("%s: %d prompts x %d responses", split, len(rows), on.k)
-    record = {
-        "model": OmegaConf.to_container(cfg.model, resolve=True),
-        "dataset": OmegaConf.to_container(cfg.dataset, resolve=True),
+    record = settings(cfg) | {
         "prompt_format": fmt,
-        "sampling": OmegaConf.to_container(on, resolve=True),
         "reward": reward.identity,
-        "reward_config": OmegaConf.to_container(cfg.reward, resolve=True),
         "prompts": counts,
         "seconds": time.time() - started,
     }
     write_text(out / "record.json", json.dumps(record, indent=1))
+    (out / PENDING).unlink()
     return record
 
 
@@ -114,7 +178,11 @@ def build(cfg: DictConfig, out: Path) -> dict:
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir)
     check_sampling_command(cfg, "onpolicy")
-    record = build(cfg, out)
+    if reusable(cfg, out):
+        record = json.loads((out / "record.json").read_text())
+        print(f"{out} already holds the on-policy data of this config: reused")
+    else:
+        record = build(cfg, out)
     print(f"on-policy data in {out}: {record['prompts']} prompts x {cfg.onpolicy.k} responses")
     print(f"train with: dataset=scored dataset.path={out}/train.jsonl "
           f"dataset.test_path={out}/test.jsonl")  # fmt: skip

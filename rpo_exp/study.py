@@ -36,7 +36,7 @@ from rpo_exp.config import check_sampling_command
 from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.pipeline import evaluate
 from rpo_exp.evaluation.winrate import win_rate
-from rpo_exp.onpolicy import build
+from rpo_exp.onpolicy import build, reusable
 from rpo_exp.report import run_notebook
 
 log = logging.getLogger("rpo_exp.study")
@@ -50,16 +50,11 @@ FIGURES = (
 
 def data(cfg: DictConfig, out: Path) -> Path:
     """The on-policy data in `out`, sampled unless `out/record.json` says it already was with
-    the same model, prompts, sampling settings and reward."""
-    want = {k: OmegaConf.to_container(cfg[k], resolve=True) for k in ("model", "dataset")}
-    want |= {"sampling": OmegaConf.to_container(cfg.onpolicy, resolve=True)}
-    record = out / "record.json"
-    if record.is_file():
-        have = json.loads(record.read_text())
-        reward = OmegaConf.to_container(cfg.reward, resolve=True)
-        if {k: have.get(k) for k in want} == want and have.get("reward_config") == reward:
-            log.info("reusing the on-policy data in %s", out)
-            return out
+    the same model, prompts, sampling settings and reward (other data there is refused unless
+    `onpolicy.overwrite=true`: `onpolicy.reusable`)."""
+    if reusable(cfg, out):
+        log.info("reusing the on-policy data in %s", out)
+        return out
     build(cfg, out)
     return out
 

@@ -7,6 +7,8 @@ import errno
 import hashlib
 import json
 import logging
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from rpo_exp.evaluation.pipeline import policy_and_dataset
 from rpo_exp.train import run
 from rpo_exp.training.layouts import chunks
 from rpo_exp.training.rundir import RunDirLock
-from tests.helpers import TINY, compose_cfg, run_train
+from tests.helpers import ROOT, TINY, compose_cfg, run_train
 
 FAST = [*TINY, "trainer.max_steps=2", "trainer.batch_size=4", "trainer.micro_batch_size=4"]
 FAST += ["trainer.eval_max_examples=8"]
@@ -256,3 +258,126 @@ def test_tied_groups_warn_once_that_nothing_trains(tmp_path: Path, caplog) -> No
     with caplog.at_level(logging.WARNING):
         run(cfg, tmp_path / "run", "tied")
     assert caplog.text.count("loss and gradient are exactly 0") == 1
+
+
+class Payload:
+    """A pickle that, unpickled with code execution, creates `marker`."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+@pytest.mark.parametrize(("planted", "replaces"), [
+    ("optimizer.bin", "optimizer.bin"),
+    ("pytorch_model.bin", "model.safetensors"),  # accelerate then reads the pickle
+])  # fmt: skip
+def test_a_planted_pickle_in_a_checkpoint_is_refused_in_one_line(
+    tmp_path: Path, planted: str, replaces: str
+) -> None:
+    """Under a rewritten manifest: refused naming the file and the global it holds, never run,
+    and without torch's advice to turn weights_only off."""
+    unfinished_run_with_checkpoints(tmp_path)
+    marker = tmp_path / "pwned"
+    newest = max((tmp_path / "checkpoints").iterdir(), key=lambda p: p.name)
+    (newest / replaces).unlink()
+    torch.save(Payload(marker), newest / planted)
+    manifest = json.loads((newest / "manifest.json").read_text())
+    del manifest[replaces]
+    manifest[planted] = _sha256(newest / planted)
+    (newest / "manifest.json").write_text(json.dumps(manifest))
+    refused = rf"{newest / planted} holds pickled objects beyond tensors and plain values "
+    with pytest.raises(ConfigError, match=refused + r"\(Unsupported global: .*refusing to resume"):
+        run(tiny("trainer.max_steps=3", "trainer.checkpoint_every=1"), tmp_path, "b")
+    assert not marker.exists()
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory) -> Path:
+    from omegaconf import OmegaConf
+
+    run_dir, cfg = tmp_path_factory.mktemp("finished"), tiny()
+    run(cfg, run_dir, "finished")
+    (run_dir / ".hydra").mkdir()
+    OmegaConf.save(cfg, run_dir / ".hydra" / "config.yaml")  # as Hydra writes it
+    return run_dir
+
+
+def copy_of(finished_run: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(finished_run, tmp_path / "run", ignore=shutil.ignore_patterns(".lock"))
+    return tmp_path / "run"
+
+
+def test_a_run_whose_final_weights_are_a_pickle_is_refused(
+    finished_run: Path, tmp_path: Path
+) -> None:
+    from rpo_exp.evaluation.pipeline import run_policy
+    from rpo_exp.modeling.models import load_policy
+
+    run_dir = copy_of(finished_run, tmp_path)
+    final = run_dir / "final"
+    torch.save(Payload(tmp_path / "pwned"), final / "pytorch_model.bin")
+    policy, _ = run_policy(str(run_dir))  # beside safetensors, the pickle is never read
+    assert load_policy(policy.model, vocab_size=49152) is not None
+    (final / "model.safetensors").unlink()  # now it would be
+    with pytest.raises(ConfigError, match=rf"{final / 'pytorch_model.bin'} is a pickle: rpo_exp "
+                       "loads only safetensors weights"):  # fmt: skip
+        run_policy(str(run_dir))
+    with pytest.raises(ConfigError, match="is a pickle"):
+        load_policy(policy.model, vocab_size=49152)
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_model_dir_asking_for_custom_code_is_refused_in_one_line(
+    finished_run: Path, tmp_path: Path
+) -> None:
+    """`auto_map` in config.json: refused before anything loads, exit 2, one line; transformers
+    never gets to ask whether to run the code."""
+    run_dir = copy_of(finished_run, tmp_path)
+    config_path = run_dir / "final" / "config.json"
+    config = json.loads(config_path.read_text())
+    config["auto_map"] = {"AutoModelForCausalLM": "modeling_mine.MyModel"}
+    config_path.write_text(json.dumps(config))
+    (run_dir / "final" / "modeling_mine.py").write_text(f"open({str(tmp_path / 'ran')!r}, 'w')\n")
+    model = compose_cfg(
+        *TINY, f"model.name_or_path={run_dir / 'final'}", "model.init_config=null",
+        "model.tokenizer=null",
+    )  # fmt: skip
+    from rpo_exp.modeling.models import load_policy, load_tokenizer
+
+    message = rf"{config_path} asks for custom code \(auto_map\): refused, rpo_exp never runs code"
+    for load in (load_tokenizer, lambda m: load_policy(m, vocab_size=49152)):
+        with pytest.raises(ConfigError, match=message):
+            load(model.model)
+    result = subprocess.run(
+        [sys.executable, "-m", "rpo_exp.evaluate", f"run_dir={run_dir}",
+         f"hydra.run.dir={tmp_path / 'eval'}"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines()[-1].startswith(f"error: {config_path} asks for")
+    assert "Traceback" not in result.stderr and not (tmp_path / "ran").exists()
+
+
+def test_a_reward_model_dir_without_a_tokenizer_names_it(tiny_reward_model, tmp_path) -> None:
+    import shutil
+
+    from omegaconf import OmegaConf
+
+    from rpo_exp.evaluation.rewards import load_reward
+
+    bare = tmp_path / "reward"
+    bare.mkdir()
+    for name in ("config.json", "model.safetensors"):
+        shutil.copy(tiny_reward_model / name, bare / name)
+    cfg = OmegaConf.create({"name": "reward_model", "name_or_path": str(bare),
+                            "dtype": "float32", "batch_size": 2, "max_length": 64})  # fmt: skip
+    with pytest.raises(ConfigError, match=rf"reward\.name_or_path={bare}: no tokenizer in this "
+                       "directory"):  # fmt: skip
+        load_reward(cfg)
+    cfg.name_or_path = str(tiny_reward_model)  # with its tokenizer: loads
+    assert len(load_reward(cfg)(["Hi?"], ["Hello."])) == 1

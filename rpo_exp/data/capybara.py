@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-from rpo_exp.data.records import BadRow, Example, messages, text
+from rpo_exp.data.records import BadRow, Example, prompt_of, text
 
 
 def parse_capybara(row: dict) -> Example:
     if "prompt" not in row:
         raise BadRow("missing 'prompt'")
-    prompt = messages(row["prompt"], "prompt")
+    prompt = prompt_of(row["prompt"])
     completion = row.get("completion")
     if isinstance(completion, list) and completion and isinstance(completion[-1], dict):
         role = completion[-1].get("role")

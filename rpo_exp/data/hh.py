@@ -7,7 +7,7 @@ are what follows it.
 
 from __future__ import annotations
 
-from rpo_exp.data.records import BadRow, Example, text
+from rpo_exp.data.records import BadRow, Example, distinct_pair, text
 
 ASSISTANT = "\n\nAssistant:"
 
@@ -28,6 +28,4 @@ def parse_hh(row: dict) -> Example:
         raise BadRow("chosen and rejected transcripts have different prompts")
     if not chosen.strip() or not rejected.strip():
         raise BadRow("empty response after the last '\\n\\nAssistant:'")
-    if chosen.strip() == rejected.strip():
-        raise BadRow("chosen and rejected responses are identical")
-    return Example.pair(prompt, chosen, rejected)
+    return distinct_pair(prompt, chosen, rejected)

@@ -2,8 +2,9 @@
 
 Precedence: `dataset.path` (local file) > `dataset.sample` (shipped with the package) >
 `dataset.hub_id` (the real dataset via `datasets.load_dataset`; offline it fails with a message
-naming the offline alternatives, never a silent fallback). A malformed row stops the run with
-its file and line (`dataset.on_bad_row=error`, default) or is skipped, counted and logged
+naming the offline alternatives, never a silent fallback; a local directory must hold data files
+per split, `hubdir.py`). A malformed row stops the run with its file and line
+(`dataset.on_bad_row=error`, default) or is skipped, counted and logged
 (`dataset.on_bad_row=skip`).
 """
 
@@ -24,7 +25,8 @@ from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.hub import load_local_or_hub
 from rpo_exp.data.capybara import parse_capybara
 from rpo_exp.data.hh import parse_hh
-from rpo_exp.data.records import BadRow, Example
+from rpo_exp.data.hubdir import local_dir_rows
+from rpo_exp.data.records import BadRow, Example, IdenticalPair
 from rpo_exp.data.standard import parse_preference, parse_scored, parse_unpaired_preference
 from rpo_exp.data.tldr import parse_tldr
 from rpo_exp.data.ultrafeedback import parse_ultrafeedback, parse_ultrafeedback_armorm
@@ -36,18 +38,25 @@ log = logging.getLogger(__name__)
 class Format:
     parse: Callable[[dict], Example]
     form: str  # paired | unpaired | grouped
+    columns: tuple[str, ...]  # the schema's top-level columns (the keys of dataset.columns)
 
 
 FORMATS = {
-    "hh": Format(parse_hh, "paired"),
-    "tldr": Format(parse_tldr, "paired"),
-    "capybara": Format(parse_capybara, "unpaired"),
-    "ultrafeedback": Format(parse_ultrafeedback, "grouped"),
-    "ultrafeedback_armorm": Format(parse_ultrafeedback_armorm, "grouped"),
+    "hh": Format(parse_hh, "paired", ("chosen", "rejected")),
+    "tldr": Format(parse_tldr, "paired", ("info", "summaries", "choice")),
+    "capybara": Format(parse_capybara, "unpaired", ("prompt", "completion", "label")),
+    "ultrafeedback": Format(parse_ultrafeedback, "grouped", ("instruction", "completions")),
+    "ultrafeedback_armorm": Format(
+        parse_ultrafeedback_armorm,
+        "grouped",
+        ("prompt", "all_generated_responses", "all_rm_scores"),
+    ),
     # TRL's standard formats (rpo_exp.data.standard): a researcher's own data
-    "preference": Format(parse_preference, "paired"),
-    "unpaired_preference": Format(parse_unpaired_preference, "unpaired"),
-    "scored": Format(parse_scored, "grouped"),
+    "preference": Format(parse_preference, "paired", ("prompt", "chosen", "rejected")),
+    "unpaired_preference": Format(
+        parse_unpaired_preference, "unpaired", ("prompt", "completion", "label")
+    ),
+    "scored": Format(parse_scored, "grouped", ("prompt", "completions", "scores")),
 }
 BAD_ROW_POLICIES = ("error", "skip")
 SAMPLES_DIR = Path(__file__).parent / "samples"
@@ -107,11 +116,14 @@ def read_rows(path: Path) -> Iterable[tuple[str, object]]:
 
 def parse_rows(rows: Iterable[tuple[str, object]], cfg: DictConfig, source: str) -> Loaded:
     """Parse every row in the `dataset.format` raw schema, its columns first renamed by
-    `dataset.columns` ({schema name: the data's name})."""
+    `dataset.columns` ({schema name: the data's name}). A pair with identical responses is a
+    bad row; when every row is one, the error says the column mapping is the likely cause."""
     parse = FORMATS[cfg.format].parse
     columns = dict(cfg.get("columns") or {})
-    examples, skipped = [], Counter()
+    examples, skipped, total, identical = [], Counter(), 0, 0
+    first_identical = None  # on_bad_row=error: raised at the first usable row after it
     for where, row in rows:
+        total += 1
         try:
             if isinstance(row, BadRow):  # a line read_rows could not decode
                 raise row
@@ -119,14 +131,28 @@ def parse_rows(rows: Iterable[tuple[str, object]], cfg: DictConfig, source: str)
                 raise BadRow(f"expected a JSON object, got {type(row).__name__}")
             if columns:
                 row = renamed(row, columns)
-            examples.append(parse(row))
+            example = parse(row)
         except BadRow as why:
+            identical += isinstance(why, IdenticalPair)
             if cfg.on_bad_row == "error":
-                raise DataError(
+                error = DataError(
                     f"{where}: {why} (expected the {cfg.format} raw schema; "
                     "dataset.on_bad_row=skip skips such rows)"
-                ) from None
+                )
+                if not isinstance(why, IdenticalPair) or examples:
+                    raise (first_identical or error) from None
+                first_identical = first_identical or error
             skipped[str(why)] += 1
+            continue
+        if first_identical is not None:
+            raise first_identical from None
+        examples.append(example)
+    if total and identical == total:
+        raise DataError(
+            f"{source}: every row ({total}) has identical chosen and rejected responses: the "
+            f"column mapping is likely wrong (dataset.columns={columns or '{}'}; each schema "
+            "name must map to its own column)"
+        )
     for why, count in skipped.items():
         log.warning("%s: skipped %d rows: %s", source, count, why)
     if not examples:
@@ -143,9 +169,10 @@ def renamed(row: dict, columns: dict[str, str]) -> dict:
 
 def check_dataset(cfg: DictConfig) -> None:
     """The `dataset` group's keys that can be checked before any data or weights load:
-    format, on_bad_row, the example limits and the local paths."""
+    format, on_bad_row, columns, the example limits and the local paths."""
     if cfg.format not in FORMATS:
         raise ConfigError(f"dataset.format={cfg.format}: must be one of {', '.join(FORMATS)}")
+    check_columns(dict(cfg.get("columns") or {}), cfg.format)
     if cfg.on_bad_row not in BAD_ROW_POLICIES:
         raise ConfigError(
             f"dataset.on_bad_row={cfg.on_bad_row}: must be one of {', '.join(BAD_ROW_POLICIES)}"
@@ -161,6 +188,29 @@ def check_dataset(cfg: DictConfig) -> None:
     for key in ("path", "test_path"):
         if cfg.get(key):
             _existing(cfg[key], f"dataset.{key}")
+
+
+def check_columns(columns: dict, fmt: str) -> None:
+    """`dataset.columns` maps schema names of `fmt` (its keys) to distinct column names of the
+    data (its values)."""
+    valid = FORMATS[fmt].columns
+    for name, source in columns.items():
+        if name not in valid:
+            raise ConfigError(
+                f"dataset.columns.{name}: not a column of the {fmt} schema; valid: "
+                f"{', '.join(valid)} (dataset.columns maps {{schema name: your column name}})"
+            )
+        if not isinstance(source, str):
+            raise ConfigError(f"dataset.columns.{name}={source}: must be a column name")
+    sources = Counter(columns.values())
+    for source, count in sources.items():
+        if count > 1:
+            names = [n for n, s in columns.items() if s == source]
+            raise ConfigError(
+                f"dataset.columns maps {' and '.join(names)} all to the column '{source}': "
+                "each schema name needs its own column (a pair read twice from one column is "
+                "identical)"
+            )
 
 
 def load_split(cfg: DictConfig, split: str) -> Loaded:
@@ -252,8 +302,13 @@ def _hub_split(cfg: DictConfig, split: str) -> Loaded:
     import datasets
     from huggingface_hub import constants
 
+    if Path(cfg.hub_id).expanduser().is_dir():
+        rows, source, whole = local_dir_rows(cfg, split)
+        loaded = parse_rows(((f"{source} row {i + 1}", r) for i, r in enumerate(rows)), cfg, source)
+        return _split_off_test(loaded, cfg, split) if whole else loaded
+    sample = f"dataset={cfg.name}_sample, " if (SAMPLES_DIR / f"{cfg.name}_sample").is_dir() else ""
     offline = (
-        f"Offline, use dataset={cfg.name}_sample, dataset.path=<local JSONL in the {cfg.format} "
+        f"Offline, use {sample}dataset.path=<local JSONL in the {cfg.format} "
         "raw schema>, or HF_HUB_OFFLINE=1 to read a copy in the Hugging Face cache."
     )
     hub_split = cfg.hub_splits.get(split)

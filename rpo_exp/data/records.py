@@ -7,11 +7,17 @@ from dataclasses import dataclass
 
 Message = tuple[str, str]  # (role, content)
 Prompt = str | tuple[Message, ...]
+ROLES = ("system", "user", "assistant", "tool")  # the chat roles a message may have
 
 
 class BadRow(ValueError):
     """A malformed row; the loader turns it into an error naming file and line, or a counted
     skip with `dataset.on_bad_row=skip`."""
+
+
+class IdenticalPair(BadRow):
+    """A pair whose chosen and rejected responses are the same text: nothing to prefer (every
+    row so: a column mapping that reads both from one column, `loading.parse_rows`)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,13 @@ class Example:
         return "\n".join(content for _, content in self.prompt)
 
 
+def distinct_pair(prompt: Prompt, chosen: str, rejected: str, what: str = "responses") -> Example:
+    """The pair, or IdenticalPair when its two responses are equal once stripped."""
+    if chosen.strip() == rejected.strip():
+        raise IdenticalPair(f"chosen and rejected {what} are identical")
+    return Example.pair(prompt, chosen, rejected)
+
+
 def text(row: dict, key: str, *, allow_empty: bool = False) -> str:
     """row[key] as a string, or BadRow naming the key."""
     if key not in row:
@@ -91,5 +104,23 @@ def messages(value: object, key: str) -> Prompt:
     for i, message in enumerate(value):
         if not (isinstance(message, dict) and isinstance(message.get("role"), str)):
             raise BadRow(f"'{key}'[{i}] must be a message {{role, content}}")
+        if message["role"] not in ROLES:
+            raise BadRow(
+                f"'{key}'[{i}] has role {message['role']!r}: must be one of {', '.join(ROLES)}"
+            )
         out.append((message["role"], text(message, "content")))
     return tuple(out)
+
+
+def prompt_of(value: object, key: str = "prompt") -> Prompt:
+    """A prompt: text, or chat messages (`messages`) that do not end with the assistant's: the
+    response is rendered as the next assistant turn, so a final assistant message would give
+    two in a row (docs/method.md, "Prompt formats")."""
+    prompt = messages(value, key)
+    if not isinstance(prompt, str) and prompt[-1][0] == "assistant":
+        raise BadRow(
+            f"'{key}' ends with an assistant message: the response would render as a second "
+            "assistant turn after it (rpo_exp does not continue a final assistant message); "
+            "end the prompt with a user turn"
+        )
+    return prompt

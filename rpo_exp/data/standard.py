@@ -13,7 +13,16 @@ Column names other than these are mapped with `dataset.columns` (`{chosen: answe
 from __future__ import annotations
 
 from rpo_exp.data.capybara import parse_capybara
-from rpo_exp.data.records import BadRow, Example, Prompt, messages, score, text
+from rpo_exp.data.records import (
+    BadRow,
+    Example,
+    Prompt,
+    distinct_pair,
+    messages,
+    prompt_of,
+    score,
+    text,
+)
 from rpo_exp.data.ultrafeedback import group_example
 
 
@@ -49,14 +58,15 @@ def shared_prompt(chosen: object, rejected: object) -> tuple[Prompt, str, str]:
     for key, last in (("chosen", a[-1]), ("rejected", b[-1])):
         if last[0] != "assistant":
             raise BadRow(f"'{key}' must end with an assistant message, its last is {last[0]!r}")
-    return a[:common], a[-1][1], b[-1][1]
+    prompt = prompt_of([{"role": r, "content": c} for r, c in a[:common]], "implicit prompt")
+    return prompt, a[-1][1], b[-1][1]
 
 
 def parse_preference(row: dict) -> Example:
     if row.get("prompt") is None:  # absent (a Hub table holds it as null)
-        return Example.pair(*shared_prompt(row.get("chosen"), row.get("rejected")))
-    prompt = messages(row["prompt"], "prompt")
-    return Example.pair(prompt, response(row, "chosen"), response(row, "rejected"))
+        return distinct_pair(*shared_prompt(row.get("chosen"), row.get("rejected")))
+    prompt = prompt_of(row["prompt"])
+    return distinct_pair(prompt, response(row, "chosen"), response(row, "rejected"))
 
 
 def parse_unpaired_preference(row: dict) -> Example:
@@ -64,7 +74,7 @@ def parse_unpaired_preference(row: dict) -> Example:
 
 
 def parse_scored(row: dict) -> Example:
-    prompt = messages(row.get("prompt", ""), "prompt")
+    prompt = prompt_of(row.get("prompt", ""))
     completions, scores = row.get("completions"), row.get("scores")
     if not isinstance(completions, list) or not isinstance(scores, list):
         raise BadRow("'completions' and 'scores' must be lists")

