@@ -237,6 +237,7 @@ class OnpolicySchema:  # conf/onpolicy.yaml's onpolicy
     batch_size: int = 8
     stop: list[str] = field(default_factory=lambda: list(STOP))
     seed: int = 0
+    overwrite: bool = False
 
 
 @dataclass
