@@ -139,21 +139,28 @@ def rendered_prompt(
                 "has no chat template; use dataset.prompt_format=raw"
             )
         return templated(hh_turns(prompt) if isinstance(prompt, str) else prompt, tokenizer), False
+    return released_hh(hh_transcript(prompt), (" ",))[0], True  # the response follows "Assistant: "
+
+
+def hh_transcript(prompt: Prompt) -> str:
+    """`prompt`, which `released` renders only as an HH transcript; else ConfigError."""
     if not isinstance(prompt, str) or not TURN.search(prompt):
         raise ConfigError(
             "dataset.prompt_format=released renders Anthropic HH transcripts "
             "('\\n\\nHuman: ... \\n\\nAssistant:'); this data's prompts are not; use raw or "
             "chat_template"
         )
-    return released_hh(prompt, (" ",))[0], True  # the response starts after "Assistant: "
+    return prompt
 
 
 def render(example: Example, tokenizer: PreTrainedTokenizerBase, fmt: str) -> Rendered:
     """`example` as the policy reads it under `dataset.prompt_format=fmt`."""
+    end = (tokenizer.eos_token_id,)
+    if fmt == "released":  # prompt and responses cut from the whole transcript at once
+        text, responses = released_hh(hh_transcript(example.prompt), example.responses)
+        return Rendered(text, True, responses, end)
     text, special = rendered_prompt(example.prompt, tokenizer, fmt)
-    responses, end = example.responses, (tokenizer.eos_token_id,)
+    responses = example.responses
     if fmt == "chat_template":
         responses, end = tuple(r.lstrip() for r in responses), (end_of_turn(tokenizer),)
-    elif fmt == "released":
-        text, responses = released_hh(example.prompt, responses)
     return Rendered(text, special, responses, end)
