@@ -39,7 +39,7 @@ from hydra import compose, initialize_config_dir
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.files import write_text
 from rpo_exp.common.paths import cache_dir
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
 from rpo_exp.modeling.embeddings import embed_prompts, embedder_source

@@ -83,7 +83,7 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from rpo_exp.bench import DEVICE, ROOT, Results, compose_cfg, step_timer, sync
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import Item, tokenize_examples
 from rpo_exp.modeling.adapters import attach

@@ -10,7 +10,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from rpo_exp.common.cli import command
-from rpo_exp.config import check_evaluation
+from rpo_exp.config.validation import check_evaluation
 from rpo_exp.evaluation.generation import check_engine
 from rpo_exp.evaluation.pipeline import evaluate, judge_for, policy_and_dataset, report
 from rpo_exp.training.tracking import log_to_run
@@ -21,7 +21,7 @@ def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir)
     for noisy in ("httpx", "httpx2", "openai"):  # one INFO line per judge request otherwise
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    check_evaluation(cfg)  # every key typed, impossible values refused (rpo_exp.config)
+    check_evaluation(cfg)  # every key typed, impossible values refused (rpo_exp.config.validation)
     policy_and_dataset(cfg)  # a bad input fails before a judge server starts
     check_engine(cfg.eval)
     with judge_for(cfg.judge, out) as judge:

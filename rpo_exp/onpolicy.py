@@ -27,7 +27,7 @@ from omegaconf import DictConfig, OmegaConf
 from rpo_exp.common.cli import command
 from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import write_text
-from rpo_exp.config import check_sampling_command
+from rpo_exp.config.validation import check_sampling_command
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.records import Prompt
 from rpo_exp.data.rendering import prompt_format
@@ -138,7 +138,8 @@ def sample_split(model, tokenizer, reward, prompts: list[Prompt], cfg: DictConfi
 
 def build(cfg: DictConfig, out: Path) -> dict:
     """Sample and score both splits into `out` (`cfg` checked by
-    `rpo_exp.config.check_sampling_command`); returns the record written to record.json."""
+    `rpo_exp.config.validation.check_sampling_command`); returns the record written to
+    record.json."""
     on = cfg.onpolicy
     started = time.time()
     tokenizer = load_tokenizer(cfg.model)

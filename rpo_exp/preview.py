@@ -29,7 +29,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from rpo_exp.common.cli import command
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.data.prepare import prepare_split, tokenize_settings
 from rpo_exp.data.records import Example
 from rpo_exp.data.rendering import render

@@ -133,7 +133,7 @@ def load_config(run_dir: Path) -> dict[str, Any]:
     except OmegaConfBaseException:
         with warnings.catch_warnings():  # tqdm.auto warns in a kernel without ipywidgets
             warnings.simplefilter("ignore")
-            import rpo_exp.config  # noqa: F401  registers the project's resolvers (default_tau)
+            import rpo_exp.config.validation  # noqa: F401  registers the project's resolvers (default_tau)
 
         try:
             tree = OmegaConf.to_container(cfg, resolve=True)

@@ -32,7 +32,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.cli import command
-from rpo_exp.config import check_sampling_command
+from rpo_exp.config.validation import check_sampling_command
 from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.pipeline import evaluate
 from rpo_exp.evaluation.winrate import win_rate

@@ -25,7 +25,7 @@ from omegaconf import DictConfig
 from rpo_exp.common.cli import command
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.files import atomic_dir, write_text
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.data.loading import cross_split_duplicates
 from rpo_exp.data.prepare import prepare_split
 from rpo_exp.modeling.adapters import (

@@ -14,7 +14,7 @@ from peft import AutoPeftModelForCausalLM
 from transformers import AutoModelForCausalLM
 
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
 from rpo_exp.modeling.adapters import attach

@@ -11,7 +11,7 @@ from torch.profiler import ProfilerActivity, profile
 from transformers import AutoConfig, AutoModelForCausalLM
 
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.modeling.attention import block_structure, check_available
 from rpo_exp.modeling.logprobs import collate_for, sequence_logps, token_logps
 from rpo_exp.modeling.packing import collate, packed_attention_mask, padding_free

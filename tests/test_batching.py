@@ -121,7 +121,7 @@ def test_paired_sft_scores_chosen_only() -> None:
 
 
 def test_paired_data_as_unpaired_contrast() -> None:
-    from rpo_exp.config import validate
+    from rpo_exp.config.validation import validate
     from tests.helpers import TINY, compose_cfg
 
     cfg = compose_cfg(*TINY, "loss=rpo", "dataset.unpaired=true")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from safetensors.torch import load_file
 
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.training.checkpoint import Checkpoints
 from tests.helpers import ROOT, TINY, compose_cfg, run_train
 

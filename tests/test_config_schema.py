@@ -11,7 +11,7 @@ import torch
 from transformers import get_scheduler
 
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.config import SCHEDULERS, check_evaluation, check_sampling_command, validate
+from rpo_exp.config.validation import SCHEDULERS, check_evaluation, check_sampling_command, validate
 from tests.helpers import TINY, compose_cfg, run_cli, run_train
 
 LORA = "peft=lora"

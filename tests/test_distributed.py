@@ -13,7 +13,7 @@ import torch
 import torch.multiprocessing as mp
 from accelerate import Accelerator
 
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
 from rpo_exp.modeling.adapters import attach

@@ -1,6 +1,7 @@
 """conf/experiment/: every paper table's sweep, job by job, as Hydra's basic sweeper expands it.
 
-Each job is composed and checked with `rpo_exp.config.validate`, so every run of every sweep is
+Each job is composed and checked with `rpo_exp.config.validation.validate`, so every run of every
+sweep is
 known to be valid before a GPU is asked for; the tiny CPU form in each YAML's header is expanded
 the same way, and one tiny multirun runs end to end.
 """
@@ -23,7 +24,7 @@ from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from tests.helpers import CONF, ROOT
 from tests.test_tracking import read_offline_run
 

@@ -17,7 +17,6 @@ FLOORS = {
     "modeling": 2,
     "training": 3,
     "config": 4,
-    "schema": 4,
     "evaluation": 5,
     "train": 6,
     "evaluate": 6,

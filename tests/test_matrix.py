@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from tests.helpers import TINY, compose_cfg
 
 LOSSES = ["sft", "dpo", "ipo", "kto", "rpo", "simpo", "simpo_rpo"]

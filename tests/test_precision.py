@@ -14,7 +14,7 @@ from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM
 
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.train import run
 from tests.helpers import TINY, compose_cfg, run_train
 from tests.test_trainer import grads_after_backward

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.data.records import Example
 from rpo_exp.data.rendering import end_of_turn, hh_turns, prompt_format
 from rpo_exp.data.tokenization import tokenize_examples

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 import yaml
 from omegaconf import OmegaConf
 
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.data.hh import parse_hh
 from rpo_exp.data.rendering import render
 from rpo_exp.data.tokenization import Item, tokenize_examples

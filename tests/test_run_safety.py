@@ -18,7 +18,7 @@ from omegaconf import OmegaConf, open_dict
 
 from rpo_exp.common.errors import ConfigError, DivergenceError, StorageError
 from rpo_exp.common.files import sha256_file as _sha256
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.evaluation.pipeline import policy_and_dataset
 from rpo_exp.train import run
 from rpo_exp.training.layouts import chunks

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import rpo_exp.config  # noqa: F401  (registers the ${default_tau:} resolver the configs use)
+import rpo_exp.config.validation  # noqa: F401  (registers the ${default_tau:} resolver the configs use)
 from tests.helpers import ROOT, compose_cfg
 
 BLOCK = 32768  # wandb's transaction log is LevelDB's log format: 32 KiB blocks of chunks

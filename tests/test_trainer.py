@@ -9,7 +9,7 @@ import torch
 from accelerate import Accelerator
 
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.config import validate
+from rpo_exp.config.validation import validate
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
 from rpo_exp.modeling.models import load_policy

@@ -6,7 +6,7 @@ configs (dataclasses in Hydra's `ConfigStore`, group `schema`).
 `model.attn_implementation=bogus`, `eval.split=bogus`) fails before anything loads, naming the
 key and what is valid. The `loss` group's keys are those of its loss function (`loss.fn`) plus,
 for contrast losses, the weighting keys (`conf/weighting/`, `@package loss`). Rules that span
-keys or bound a value stay in `rpo_exp.config`.
+keys or bound a value stay in `rpo_exp.config.validation`.
 """
 
 from __future__ import annotations

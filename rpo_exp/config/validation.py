@@ -12,12 +12,12 @@ from transformers import SchedulerType
 
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.paths import is_package_path
+from rpo_exp.config.schema import check_schema
 from rpo_exp.data.conversions import Conversion
 from rpo_exp.data.loading import FORMATS, check_dataset
 from rpo_exp.data.rendering import prompt_format
 from rpo_exp.modeling.adapters import check_adapters
 from rpo_exp.modeling.attention import check_available
-from rpo_exp.schema import check_schema
 from rpo_exp.training.layouts import BatchLayout, plan
 from rpo_exp.training.objective import Objective
 
@@ -49,7 +49,7 @@ OmegaConf.register_new_resolver("per_device", lambda batch, devices: batch // de
 def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
     """Check the composed config; returns the loss objective it names, the conversion its
     data needs and the batch layout (an unsupported loss/data pair fails here)."""
-    check_schema(cfg, "train")  # unknown keys and types (rpo_exp.schema); the rules beyond follow
+    check_schema(cfg, "train")  # unknown keys and types (config.schema); the rules beyond follow
     objective = Objective.from_config(cfg.loss, cfg.protocol.loss_dtype)
     _check_trainer(cfg.trainer)
     _check_model(cfg.model)
