@@ -25,8 +25,8 @@ from rpo_exp.common.errors import (
     NonFiniteError,
     StorageError,
 )
+from rpo_exp.common.paths import CONF_DIR
 
-CONF = str(Path(__file__).resolve().parents[2] / "conf")
 USER_ERRORS = (ConfigError, DataError, DivergenceError, NonFiniteError, StorageError)
 OUTPUT_DIRS = ("hydra.run.dir", "hydra.sweep.dir")
 
@@ -46,8 +46,8 @@ def command(config_name: str) -> Callable[[Callable[[DictConfig], None]], Callab
             except USER_ERRORS as err:
                 refuse(str(err))
 
-        hydra_main = hydra.main(config_path=CONF, config_name=config_name, version_base="1.3")
-        run = hydra_main(body)
+        conf = str(CONF_DIR)
+        run = hydra.main(config_path=conf, config_name=config_name, version_base="1.3")(body)
 
         @functools.wraps(task)
         def main() -> None:

@@ -1,4 +1,5 @@
-"""Where things live: `pkg://` paths into installed packages, and the shared cache dir."""
+"""Where things live: the configs and notebooks shipped in the package, `pkg://` paths into
+installed packages, and the shared cache dir."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 PKG_SCHEME = "pkg://"
+# conf/ and notebooks/ are the checkout's top-level folders; rpo_exp/conf and rpo_exp/notebooks
+# link to them and a wheel holds copies (pyproject.toml), so one path serves both.
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+CONF_DIR = PACKAGE_DIR / "conf"
+NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"
 
 
 def cache_dir(*parts: str) -> Path:
