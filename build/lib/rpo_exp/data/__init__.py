@@ -1,0 +1,1 @@
+"""Datasets -> Example records -> tokenized items -> batches."""

@@ -1,0 +1,1 @@
+"""Judged win rates and their pieces: generation, judges, reward scores, the KL estimate."""

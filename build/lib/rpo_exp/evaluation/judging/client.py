@@ -1,0 +1,171 @@
+"""The judge: an OpenAI-compatible chat endpoint, asked for one pairwise verdict per request.
+
+Requests run `judge.concurrency` at a time; the `openai` client retries rate limits, 5xx and
+dropped connections with exponential backoff (`judge.max_retries`); an unparseable reply is asked
+again up to `judge.attempts` times, then counted invalid. Every outcome is cached on disk under
+`$RPO_EXP_CACHE/judge/` by the exact request (judge identity, messages with both responses in
+their shown order, decoding settings), so a rerun sends no request it already sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import openai
+from omegaconf import DictConfig
+from tqdm.auto import tqdm
+
+from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.files import write_text
+from rpo_exp.common.paths import cache_dir
+from rpo_exp.evaluation.judging.verdict import Verdict, parse_logprobs, parse_text
+
+log = logging.getLogger(__name__)
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A request's outcome: the verdict (None: invalid after every attempt) and the replies."""
+
+    verdict: Verdict | None
+    replies: tuple[str, ...]
+    cached: bool = False
+
+
+def boundary(*texts: str) -> str:
+    """A token that none of `texts` contains, drawn from their content (so the same texts give
+    the same token, and a rerun the same cached request): a response cannot know the token of
+    the prompt it lands in, since the token depends on its own text and the other response's."""
+    seed = json.dumps(texts).encode()
+    for draw in range(1000):
+        token = hashlib.sha256(seed + b"#%d" % draw).hexdigest()[:16]
+        if not any(token in text for text in texts):
+            return token
+    raise ValueError("no boundary token fits these texts")  # 1000 hex tokens all in them: never
+
+
+def delimited(text: str, n: int, token: str) -> str:
+    """Response `n`'s text between an opening and a closing line marked with `token`, which the
+    text does not contain: whatever the text says ("END OF RESPONSE 1", "Response 2: ..."), it
+    cannot close its own block nor open the other one."""
+    return f"[BEGIN {n} {token}]\n{text}\n[END {n} {token}]"
+
+
+def render(template: str, query: str, first: str, second: str) -> str:
+    """A judge prompt: the template (the papers' wording, verbatim) with the query and the two
+    responses in shown order, each response delimited by a boundary token that neither response
+    nor the query contains (`delimited`), so a response cannot fake the end of its block."""
+    token = boundary(query, first, second)
+    return template.format(
+        query=query, response_1=delimited(first, 1, token), response_2=delimited(second, 2, token)
+    )
+
+
+class Judge:
+    def __init__(self, cfg: DictConfig, base_url: str, model: str, identity: str):
+        """`identity` names the judge model for the cache (a hub model name, or a local file
+        with its size), `model` is what the endpoint is asked for."""
+        if cfg.verdict not in ("text", "logprobs"):
+            raise ConfigError(f"judge.verdict={cfg.verdict}: expected text or logprobs")
+        self.cfg, self.base_url, self.model, self.identity = cfg, base_url, model, identity
+        key = "local"
+        if cfg.api_key_env:
+            key = os.environ.get(cfg.api_key_env)
+            if not key:
+                raise ConfigError(
+                    f"judge.api_key_env={cfg.api_key_env}: the environment variable is not set; "
+                    f"export {cfg.api_key_env}=<key for {base_url}>"
+                )
+        self.client = openai.OpenAI(
+            base_url=base_url, api_key=key, max_retries=cfg.max_retries, timeout=cfg.timeout
+        )
+        self.requests = 0  # sent by this process (cache hits send none)
+        self._lock = threading.Lock()
+
+    def check_reachable(self) -> None:
+        """Fail fast, naming judge.base_url, when no OpenAI-compatible server answers there."""
+        quick = self.client.with_options(max_retries=0, timeout=self.cfg.connect_timeout)
+        try:
+            quick.models.list()
+        except openai.APIConnectionError as err:
+            raise ConfigError(
+                f"judge.base_url={self.base_url}: no OpenAI-compatible server answers there "
+                f"({err.__class__.__name__}: {err}); start one, or set judge.base_url=<url>"
+            ) from None
+        except openai.AuthenticationError as err:
+            raise ConfigError(
+                f"judge.base_url={self.base_url} refused the key in ${self.cfg.api_key_env} "
+                f"({err.status_code})"
+            ) from None
+        except openai.APIStatusError as err:  # it answers, without a model list: go on
+            log.info("judge.base_url=%s: GET /models answered %s", self.base_url, err.status_code)
+
+    def instructed(self, text: str) -> str:
+        """`text` as the judge reads it: with `prompts.logprobs_instruction` appended for
+        `judge.verdict=logprobs` (applied to a template, it gives what record.json hashes)."""
+        if self.cfg.verdict == "logprobs":
+            return f"{text}\n{self.cfg.prompts.logprobs_instruction}"
+        return text
+
+    def request(self, prompt: str) -> dict:
+        """The chat request for one judge prompt (also the cache key's content)."""
+        cfg = self.cfg
+        content = self.instructed(prompt)
+        if cfg.verdict == "logprobs":
+            extra = {"max_tokens": 1, "logprobs": True, "top_logprobs": cfg.top_logprobs}
+        else:
+            extra = {"max_tokens": cfg.max_tokens}
+        messages = [{"role": "user", "content": content}]
+        return {"model": self.model, "messages": messages, "temperature": cfg.temperature} | extra
+
+    def _cache_path(self, request: dict) -> Path:
+        key = json.dumps([CACHE_VERSION, self.identity, request], sort_keys=True)
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return cache_dir("judge", digest[:2]) / f"{digest}.json"
+
+    def judge(self, prompt: str) -> Judgement:
+        """One verdict: from the cache, else up to `judge.attempts` requests."""
+        request = self.request(prompt)
+        path = self._cache_path(request)
+        if path.exists():
+            try:
+                entry = json.loads(path.read_text())
+                verdict = Verdict(**entry["verdict"]) if entry["verdict"] else None
+                return Judgement(verdict, tuple(entry["replies"]), cached=True)
+            except (ValueError, KeyError, TypeError):
+                log.warning("judge cache entry %s is corrupt: asking again", path)
+        replies, verdict = [], None
+        for _ in range(self.cfg.attempts):
+            with self._lock:
+                self.requests += 1
+            choice = self.client.chat.completions.create(**request).choices[0]
+            if self.cfg.verdict == "logprobs":
+                first = (
+                    choice.logprobs.content[0]
+                    if choice.logprobs and choice.logprobs.content
+                    else None
+                )
+                top = [(t.token, t.logprob) for t in first.top_logprobs] if first else []
+                replies.append(json.dumps(top))
+                verdict = parse_logprobs(top)
+            else:
+                replies.append(choice.message.content or "")
+                verdict = parse_text(replies[-1])
+            if verdict is not None:
+                break
+        entry = {"verdict": asdict(verdict) if verdict else None, "replies": replies}
+        write_text(path, json.dumps(entry))
+        return Judgement(verdict, tuple(replies))
+
+    def judge_all(self, prompts: list[str]) -> list[Judgement]:
+        """Verdicts for `prompts`, in order, `judge.concurrency` requests at a time."""
+        with ThreadPoolExecutor(max_workers=self.cfg.concurrency) as pool:
+            return list(tqdm(pool.map(self.judge, prompts), total=len(prompts), desc="judge"))

@@ -1,0 +1,124 @@
+"""Pairwise baselines (docs/method.md, "Pairwise baselines"): SFT, DPO (cDPO with label
+smoothing), IPO, SimPO."""
+
+from __future__ import annotations
+
+import torch.nn.functional as F
+from torch import Tensor
+
+from rpo_exp.losses.output import (
+    LossOutput,
+    check_1d_same_length,
+    check_lengths,
+    check_positive,
+    compute_dtype,
+)
+
+
+def sft_loss(policy_chosen_logps: Tensor, chosen_lengths: Tensor) -> LossOutput:
+    """SFT: -sum_i logp(y_w,i) / sum_i |y_w,i| (token average over the batch; docs/method.md,
+    "Pairwise baselines")."""
+    check_1d_same_length(policy_chosen_logps=policy_chosen_logps, chosen_lengths=chosen_lengths)
+    dtype = compute_dtype(policy_chosen_logps)
+    check_lengths(chosen_lengths=chosen_lengths)
+    loss = -policy_chosen_logps.to(dtype).sum() / chosen_lengths.to(dtype).sum()
+    return LossOutput(loss=loss)
+
+
+def dpo_loss(
+    policy_chosen_logps: Tensor,
+    policy_rejected_logps: Tensor,
+    ref_chosen_logps: Tensor,
+    ref_rejected_logps: Tensor,
+    *,
+    beta: float = 0.1,
+    label_smoothing: float = 0.0,
+) -> LossOutput:
+    """DPO (DPO paper Eq. 7; RPO paper Eq. 3): -(1-eps) logsig(beta h) - eps logsig(-beta h),
+    h = delta(y_w) - delta(y_l); eps > 0 is conservative DPO (cDPO)."""
+    check_1d_same_length(
+        policy_chosen_logps=policy_chosen_logps,
+        policy_rejected_logps=policy_rejected_logps,
+        ref_chosen_logps=ref_chosen_logps,
+        ref_rejected_logps=ref_rejected_logps,
+    )
+    check_positive("beta", beta)
+    if not 0.0 <= label_smoothing < 0.5:
+        raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}")
+    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
+    chosen = policy_chosen_logps.to(dtype) - ref_chosen_logps.to(dtype)
+    rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
+    logits = beta * (chosen - rejected)
+    losses = -(1 - label_smoothing) * F.logsigmoid(logits) - label_smoothing * F.logsigmoid(-logits)
+    return LossOutput(
+        loss=losses.mean(),
+        chosen_rewards=beta * chosen.detach(),
+        rejected_rewards=beta * rejected.detach(),
+    )
+
+
+def ipo_loss(
+    policy_chosen_logps: Tensor,
+    policy_rejected_logps: Tensor,
+    ref_chosen_logps: Tensor,
+    ref_rejected_logps: Tensor,
+    *,
+    beta: float = 0.1,
+    chosen_lengths: Tensor,
+    rejected_lengths: Tensor,
+    length_normalize: bool = True,
+) -> LossOutput:
+    """IPO (IPO paper Eq. 17; RPO paper Eq. 5): (h_n - 1/(2 beta))^2 with
+    h_n = delta(y_w)/|y_w| - delta(y_l)/|y_l|; length_normalize=False: the sum form h."""
+    check_1d_same_length(
+        policy_chosen_logps=policy_chosen_logps,
+        policy_rejected_logps=policy_rejected_logps,
+        ref_chosen_logps=ref_chosen_logps,
+        ref_rejected_logps=ref_rejected_logps,
+        chosen_lengths=chosen_lengths,
+        rejected_lengths=rejected_lengths,
+    )
+    check_positive("beta", beta)
+    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
+    chosen = policy_chosen_logps.to(dtype) - ref_chosen_logps.to(dtype)
+    rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
+    if length_normalize:
+        check_lengths(chosen_lengths=chosen_lengths, rejected_lengths=rejected_lengths)
+        h = chosen / chosen_lengths.to(dtype) - rejected / rejected_lengths.to(dtype)
+    else:
+        h = chosen - rejected
+    return LossOutput(
+        loss=((h - 1 / (2 * beta)) ** 2).mean(),
+        chosen_rewards=beta * chosen.detach(),
+        rejected_rewards=beta * rejected.detach(),
+    )
+
+
+def simpo_loss(
+    policy_chosen_logps: Tensor,
+    policy_rejected_logps: Tensor,
+    *,
+    chosen_lengths: Tensor,
+    rejected_lengths: Tensor,
+    beta: float = 2.0,
+    gamma_beta_ratio: float = 0.5,
+) -> LossOutput:
+    """SimPO (SimPO paper Eq. 6): -logsig(beta (logp(y_w)/|y_w| - logp(y_l)/|y_l|) - gamma),
+    gamma = beta * gamma_beta_ratio; no reference model. Rewards beta * logp(y)/|y|."""
+    check_1d_same_length(
+        policy_chosen_logps=policy_chosen_logps,
+        policy_rejected_logps=policy_rejected_logps,
+        chosen_lengths=chosen_lengths,
+        rejected_lengths=rejected_lengths,
+    )
+    check_positive("beta", beta)
+    check_lengths(chosen_lengths=chosen_lengths, rejected_lengths=rejected_lengths)
+    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
+    chosen = beta * policy_chosen_logps.to(dtype) / chosen_lengths.to(dtype)
+    rejected = beta * policy_rejected_logps.to(dtype) / rejected_lengths.to(dtype)
+    gamma = beta * gamma_beta_ratio
+    return LossOutput(
+        loss=-F.logsigmoid(chosen - rejected - gamma).mean(),
+        chosen_rewards=chosen.detach(),
+        rejected_rewards=rejected.detach(),
+    )

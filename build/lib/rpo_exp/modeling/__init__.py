@@ -1,0 +1,1 @@
+"""Models: loading, adapters (LoRA, QLoRA), attention and packing, log-probs, prompt embeddings."""

