@@ -9,7 +9,7 @@ import torch
 from omegaconf import OmegaConf
 
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.data.conversions import to_pairs, to_unpaired
+from rpo_exp.data.conversions import pair_groups, to_unpaired
 from rpo_exp.data.records import Example
 from rpo_exp.data.tokenization import Item
 from rpo_exp.training.layouts import (
@@ -108,11 +108,12 @@ def test_groups_to_pairs() -> None:
         Example("a", ("r0", "r1", "r2", "r3"), (2.0, 9.0, 5.0, 9.0)),
         Example("b", ("s0", "s1"), (3.0, 3.0)),  # all equal: no preference, dropped
     ]
-    worst = to_pairs(groups, "best_vs_worst")
+    worst, dropped = pair_groups(groups, "best_vs_worst")
     assert worst == [Example.pair("a", "r1", "r0")]  # first best vs the worst
-    randoms = {to_pairs(groups, "best_vs_random", seed=s)[0].rejected for s in range(20)}
+    assert dropped == 1
+    randoms = {pair_groups(groups, "best_vs_random", seed=s)[0][0].rejected for s in range(20)}
     assert randoms == {"r0", "r2"}  # never the tied best "r3"
-    assert to_pairs(groups, "best_vs_random") == to_pairs(groups, "best_vs_random")
+    assert pair_groups(groups, "best_vs_random") == pair_groups(groups, "best_vs_random")
 
 
 def test_paired_sft_scores_chosen_only() -> None:

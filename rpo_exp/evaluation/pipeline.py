@@ -1,7 +1,9 @@
-"""`python -m rpo_exp.evaluate run_dir=<run> [judge=local|openai] [eval.*=...]`: the papers'
-win rate (paper Table 6, Appendix F). Sample responses to held-out prompts, have a judge pick
-between each and the dataset's preferred response (or another run's, `eval.against`), shown in a
-seeded random order, and report the win rate (ties half) with a bootstrap 95% interval.
+"""The win-rate evaluation of a trained policy (paper Table 6, Appendix F), used by
+`rpo_exp.evaluate` and `rpo_exp.study`: `policy_and_dataset` loads the run's policy and its
+held-out prompts, `generations` samples responses, `judge_for` picks the judge, and `evaluate`
+has it pick between each response and the dataset's preferred one (or another run's,
+`eval.against`), shown in a seeded random order, then reports the win rate (ties half) with a
+bootstrap 95% interval (`report` formats it).
 
 Writes to `<run dir>/eval/` (else the Hydra run dir): `generations.jsonl` (reused while the
 model and sampling settings match, so judging can rerun without sampling), `judgments.jsonl`,
