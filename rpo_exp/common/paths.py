@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 PKG_SCHEME = "pkg://"
+PACKAGE = Path(__file__).resolve().parents[1]  # rpo_exp/
 
 
 def cache_dir(*parts: str) -> Path:
@@ -18,6 +19,13 @@ def cache_dir(*parts: str) -> Path:
     path = root.joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def notebooks_dir(package: Path = PACKAGE) -> Path:
+    """The report notebooks: `<package>/notebooks/` where an installed package ships them,
+    else the checkout's top-level `notebooks/` beside the package."""
+    shipped = package / "notebooks"
+    return shipped if shipped.is_dir() else package.parent / "notebooks"
 
 
 def is_package_path(name: str | None) -> bool:

@@ -23,6 +23,7 @@ weights load, saying what would work:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -54,11 +55,23 @@ def shuffled_batches(n_items: int, cfg: DictConfig, seed: int) -> list[list[int]
         raise ConfigError(
             f"trainer.batch_size={cfg.batch_size} is larger than the {n_items} training examples"
         )
+
+    def epoch_steps(epoch: int) -> list[list[int]]:
+        perm = torch.randperm(n_items, generator=torch.Generator().manual_seed(seed + epoch))
+        return perm[: per_epoch * cfg.batch_size].view(per_epoch, cfg.batch_size).tolist()
+
+    return over_epochs(cfg, per_epoch, epoch_steps)
+
+
+def over_epochs(
+    cfg: DictConfig, per_epoch: int, epoch_steps: Callable[[int], list[list[int]]]
+) -> list[list[int]]:
+    """`trainer.max_steps` steps (else `trainer.epochs` x `per_epoch`), epoch after epoch;
+    `epoch_steps(epoch)` gives the `per_epoch` batches of one epoch."""
     total = cfg.max_steps if cfg.max_steps is not None else cfg.epochs * per_epoch
     steps = []
     for epoch in range(math.ceil(total / per_epoch)):
-        perm = torch.randperm(n_items, generator=torch.Generator().manual_seed(seed + epoch))
-        steps += perm[: per_epoch * cfg.batch_size].view(per_epoch, cfg.batch_size).tolist()
+        steps += epoch_steps(epoch)
     return steps[:total]
 
 
@@ -159,15 +172,15 @@ class UnpairedContrast(Paired):
                 f"desirable and >= 1 undesirable item ({m} and {n} a batch here); the data has "
                 f"{len(good)} desirable and {len(bad)} undesirable"
             )
-        total = cfg.max_steps if cfg.max_steps is not None else cfg.epochs * per_epoch
-        steps = []
-        for epoch in range(math.ceil(total / per_epoch)):
+
+        def epoch_steps(epoch: int) -> list[list[int]]:
             g, b = _permuted(good, seed + epoch), _permuted(bad, seed + 10_000 + epoch)
-            steps += [
+            return [
                 interleaved(g[s * m : (s + 1) * m], b[s * n : (s + 1) * n])
                 for s in range(per_epoch)
             ]
-        return steps[:total]
+
+        return over_epochs(cfg, per_epoch, epoch_steps)
 
     def eval_order(self, items: list[Item], keep: list[int], size: int) -> list[list[int]]:
         """Desirable and undesirable items dealt round-robin so every batch has both, and
