@@ -27,6 +27,7 @@ from rpo_exp.modeling.models import load_policy, load_tokenizer, model_identity
 from rpo_exp.training.checkpoint import Checkpoints, refuse_pickles
 from rpo_exp.training.distributed import on_main
 from rpo_exp.training.final import save_final, write_summary
+from rpo_exp.training.layouts import BatchLayout
 from rpo_exp.training.rundir import (
     RunDirLock,
     check_resumable,
@@ -37,7 +38,7 @@ from rpo_exp.training.rundir import (
 from rpo_exp.training.runrecord import HydraRecord
 from rpo_exp.training.sampling import Sampler
 from rpo_exp.training.tracking import Tracker
-from rpo_exp.training.trainer import Split, Trainer
+from rpo_exp.training.trainer import Split, Trainer, eval_batches
 
 log = logging.getLogger("rpo_exp")
 
@@ -80,6 +81,7 @@ def _train(
     tokenizer = load_tokenizer(cfg.model)
     prepared = {split: prepare_split(cfg, split, convert, tokenizer) for split in ("train", "test")}
     splits = _splits(cfg, prepared, objective.needs_embeddings, accelerator)
+    _check_batches(layout, splits, cfg)
     model, identity = _policy(cfg, len(tokenizer), accelerator.device)
     on_main(lambda: claim(run_dir, lock, cfg.trainer.overwrite, record), main)  # no refusal after
     checkpoints.truncate_logs(resume[1] if resume else None)
@@ -146,6 +148,16 @@ def _splits(
             [len(splits["train"].items), len(splits["test"].items)]
         )
     return splits
+
+
+def _check_batches(layout: BatchLayout, splits: dict[str, Split], cfg: DictConfig) -> None:
+    """Every batch the run trains and evaluates on has what its loss needs (KTO: two prompts):
+    a DataError now, before any weights load, rather than at that step."""
+    train, test = splits["train"], splits["test"]
+    for batch in layout.order(train.items, cfg.trainer, cfg.seed):
+        layout.keys(train.items, batch)
+    for batch in eval_batches(test, cfg.trainer, layout):
+        layout.keys(test.items, batch)
 
 
 def _policy(cfg: DictConfig, vocab_size: int, device: torch.device) -> tuple[torch.nn.Module, str]:

@@ -30,7 +30,7 @@ import torch
 from omegaconf import DictConfig
 from torch import Tensor
 
-from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.data.conversions import PAIRINGS, Conversion
 from rpo_exp.data.tokenization import Item
 
@@ -240,10 +240,14 @@ def _permuted(indices: list[int], seed: int) -> list[int]:
     return [indices[i] for i in perm]
 
 
+@dataclass(frozen=True)
 class KTO(BatchLayout):
     """Labelled single-response items (KTO; docs/method.md, "Data forms and batch layouts"): the
     KL pairs are x_i with the completion of the next item (cyclic) whose prompt differs, so no
-    prompt meets its own completion."""
+    prompt meets its own completion. `dataset`: its name, for the refusal of a batch of one
+    prompt."""
+
+    dataset: str = ""
 
     def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
         graded = [(i, i, 0) for i in batch]
@@ -258,8 +262,11 @@ class KTO(BatchLayout):
                 None,
             )
             if partner is None:
-                raise ValueError(
-                    "KTO needs at least two different prompts in a batch for its KL pairs"
+                raise DataError(
+                    f"dataset={self.dataset}: a batch of {len(batch)} items has the single prompt "
+                    f"{items[i].prompt_text[:60]!r}: KTO's KL pairs need at least two different "
+                    "prompts in every batch; use data with more distinct prompts, or a larger "
+                    "trainer.batch_size (and trainer.eval_max_examples)"
                 )
             frozen.append((i, partner, 0))
         return graded, frozen
@@ -314,7 +321,7 @@ def plan(
             )
         return same, Grouped()
     if kind == "kto":
-        return items if form != "unpaired" else same, KTO()
+        return items if form != "unpaired" else same, KTO(cfg.name)
     if kind == "sft":
         if form == "unpaired":
             return Conversion(cfg.name, desirable_only=True), Paired(with_rejected=False)
