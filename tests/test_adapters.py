@@ -20,7 +20,7 @@ from rpo_exp.data.tokenization import tokenize_examples
 from rpo_exp.modeling.adapters import attach
 from rpo_exp.modeling.logprobs import score_sequences
 from rpo_exp.modeling.models import load_policy, load_tokenizer
-from rpo_exp.train import save_final
+from rpo_exp.training.final import save_final
 from rpo_exp.training.trainer import Split, Trainer
 from tests.helpers import TINY, compose_cfg, run_train
 

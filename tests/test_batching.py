@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import pytest
 import torch
 from omegaconf import OmegaConf
 
+from rpo_exp.common.choice import distinct_choice
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.data.conversions import to_pairs, to_unpaired
+from rpo_exp.data.conversions import pair_groups, to_unpaired
 from rpo_exp.data.records import Example
 from rpo_exp.data.tokenization import Item
 from rpo_exp.training.layouts import (
@@ -20,6 +23,7 @@ from rpo_exp.training.layouts import (
     UnpairedContrast,
     shuffled_batches,
 )
+from tests.helpers import TINY, run_cli
 
 
 def trainer_cfg(batch_size: int, epochs: int = 1, max_steps: int | None = None):
@@ -108,11 +112,12 @@ def test_groups_to_pairs() -> None:
         Example("a", ("r0", "r1", "r2", "r3"), (2.0, 9.0, 5.0, 9.0)),
         Example("b", ("s0", "s1"), (3.0, 3.0)),  # all equal: no preference, dropped
     ]
-    worst = to_pairs(groups, "best_vs_worst")
+    worst, dropped = pair_groups(groups, "best_vs_worst")
     assert worst == [Example.pair("a", "r1", "r0")]  # first best vs the worst
-    randoms = {to_pairs(groups, "best_vs_random", seed=s)[0].rejected for s in range(20)}
+    assert dropped == 1
+    randoms = {pair_groups(groups, "best_vs_random", seed=s)[0][0].rejected for s in range(20)}
     assert randoms == {"r0", "r2"}  # never the tied best "r3"
-    assert to_pairs(groups, "best_vs_random") == to_pairs(groups, "best_vs_random")
+    assert pair_groups(groups, "best_vs_random") == pair_groups(groups, "best_vs_random")
 
 
 def test_paired_sft_scores_chosen_only() -> None:
@@ -130,3 +135,41 @@ def test_paired_data_as_unpaired_contrast() -> None:
     pairs = [Example.pair("p", "good", "bad")]
     assert [e.responses for e in convert(pairs)] == [("good",), ("bad",)]
     assert compose_cfg(*TINY, "loss=rpo").loss.tau == 0.5
+
+
+def test_kto_on_one_prompt_is_refused_before_weights_load(tmp_path: Path) -> None:
+    """Every batch of one prompt leaves KTO no KL partner: exit 2 naming the dataset, before the
+    run dir is written or a weight loads (it was a ValueError at the first step)."""
+    rows = [{"prompt": "Same?", "completion": f"answer {i}", "label": i % 2 == 0} for i in range(8)]
+    data = tmp_path / "one_prompt.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    run_dir = tmp_path / "run"
+    done = run_cli(
+        "rpo_exp.train",
+        *TINY,
+        "dataset=unpaired_preference",
+        f"dataset.path={data}",
+        f"dataset.test_path={data}",
+        "loss=kto",
+        "trainer.batch_size=4",
+        "trainer.micro_batch_size=4",
+        "trainer.max_steps=1",
+        f"hydra.run.dir={run_dir}",
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    error = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert error and "dataset=unpaired_preference" in error[0] and "two different" in error[0]
+    assert "Traceback" not in done.stderr
+    assert not (run_dir / "metrics.jsonl").exists()
+
+
+def test_distinct_choice_is_seeded_and_skips_repeats() -> None:
+    keys = ["a", "b", "a", None, "c", "d", "b"]
+    assert distinct_choice(keys, None, seed=None) == [0, 1, 4, 5]  # first of each key
+    assert distinct_choice(keys, 2, seed=None) == [0, 1]
+    picked = distinct_choice(keys, 2, seed=0)
+    assert picked == distinct_choice(keys, 2, seed=0) and len(picked) == 2
+    assert set(picked) <= {0, 1, 4, 5} and picked == sorted(picked)
+    # distinct keys: the first `count` of torch's seeded permutation, as eval subsets always were
+    perm = torch.randperm(10, generator=torch.Generator().manual_seed(0))
+    assert distinct_choice(range(10), 4, seed=0) == sorted(perm[:4].tolist())

@@ -1,4 +1,5 @@
-"""rpo_exp.report and notebooks/ on two tiny real sweeps (tiny_llama, one step per job).
+"""rpo_exp.report (rpo_exp.reporting) and notebooks/ on two tiny real sweeps (tiny_llama, one
+step per job).
 
 One RPO sweep over tau whose third job (tau=-1) fails validation, a real refused job that leaves
 its dir empty, and one SWEPO sweep over p; both run concurrently (~1 min).
@@ -18,6 +19,8 @@ import pandas as pd
 import pytest
 
 from rpo_exp import report
+from rpo_exp.reporting import notebooks, tables
+from rpo_exp.reporting.runs import RunDirError, load_sweep
 from tests.helpers import ROOT, TINY
 
 SMALL = [
@@ -69,7 +72,7 @@ def summary(run_dir: str | Path) -> dict:
 
 
 def test_runs_table_has_one_row_per_job_with_its_summary_metrics(sweeps: tuple[Path, Path]):
-    sweep = report.load_sweep(sweeps[0])
+    sweep = load_sweep(sweeps[0])
     runs = sweep.runs
     assert sorted(runs["loss.tau"]) == list(TAUS)
     assert sweep.swept == ["loss.tau"]
@@ -87,14 +90,14 @@ def test_runs_table_has_one_row_per_job_with_its_summary_metrics(sweeps: tuple[P
 
 
 def test_crashed_job_is_counted_and_named(sweeps: tuple[Path, Path]):
-    sweep = report.load_sweep(sweeps[0])
+    sweep = load_sweep(sweeps[0])
     assert sweep.expected == 3 and sweep.missing == 0
     [failed] = sweep.failed.itertuples()
     assert failed.run.startswith("2_") and "loss.tau=-1" in failed.run
     assert failed.path in failed.reason and "refused before training" in failed.reason
     assert f"FAILED {failed.run}" in sweep.describe()
-    with pytest.raises(report.RunDirError, match=r"loss\.tau=-1"):
-        report.load_sweep(sweeps[0], strict=True)
+    with pytest.raises(RunDirError, match=r"loss\.tau=-1"):
+        load_sweep(sweeps[0], strict=True)
 
 
 def test_unfinished_and_empty_dirs_are_reported_by_name(sweeps: tuple[Path, Path], tmp_path: Path):
@@ -102,18 +105,18 @@ def test_unfinished_and_empty_dirs_are_reported_by_name(sweeps: tuple[Path, Path
     stopped = tmp_path / "sweep" / "0_stopped"
     shutil.copytree(good, stopped)
     (stopped / "summary.json").unlink()  # as a job killed after its last metrics row
-    with pytest.raises(report.RunDirError, match=r"0_stopped: no summary.json: .* after step 1"):
-        report.load_sweep(tmp_path / "sweep")
+    with pytest.raises(RunDirError, match=r"0_stopped: no summary.json: .* after step 1"):
+        load_sweep(tmp_path / "sweep")
     shutil.copytree(good, tmp_path / "sweep" / "1_good")
-    sweep = report.load_sweep(tmp_path / "sweep")
+    sweep = load_sweep(tmp_path / "sweep")
     assert list(sweep.runs.index) == ["1_good"] and list(sweep.failed["run"]) == ["0_stopped"]
     (tmp_path / "empty").mkdir()
-    with pytest.raises(report.RunDirError, match=str(tmp_path / "empty")):
-        report.load_sweep(tmp_path / "empty")
+    with pytest.raises(RunDirError, match=str(tmp_path / "empty")):
+        load_sweep(tmp_path / "empty")
 
 
 def test_curves_hold_every_logged_value(sweeps: tuple[Path, Path]):
-    sweep = report.load_sweep(*sweeps)
+    sweep = load_sweep(*sweeps)
     assert set(sweep.curves.columns) == {"run", "step", "metric", "value"}
     for name, path in sweep.runs["run/path"].items():
         logged = {
@@ -125,24 +128,24 @@ def test_curves_hold_every_logged_value(sweeps: tuple[Path, Path]):
         }
         mine = sweep.curves[sweep.curves["run"] == name]
         assert set(mine[["step", "metric", "value"]].itertuples(index=False, name=None)) == logged
-    margins = report.curve(sweep.curves, sweep.runs, "eval/rewards/margins", by="loss.name")
+    margins = tables.curve(sweep.curves, sweep.runs, "eval/rewards/margins", by="loss.name")
     assert list(margins.index) == [0, 1] and list(margins.columns) == ["rpo", "swepo"]
 
 
 def test_tables_average_the_runs_of_each_cell(sweeps: tuple[Path, Path]):
-    sweep = report.load_sweep(*sweeps)
+    sweep = load_sweep(*sweeps)
     runs = sweep.runs
     assert sweep.swept == ["loss.name", "loss.tau", "loss.p"]  # dataset.name: implied by loss
-    grid = report.grid(runs[runs["loss.name"] == "rpo"], "loss.tau", "embedder.name", report.MARGIN)
+    grid = tables.grid(runs[runs["loss.name"] == "rpo"], "loss.tau", "embedder.name", tables.MARGIN)
     for tau in TAUS:
-        [value] = runs.loc[runs["loss.tau"] == tau, report.MARGIN]
+        [value] = runs.loc[runs["loss.tau"] == tau, tables.MARGIN]
         assert grid.loc[tau, "minilm"] == value
-    table = report.method_table(runs)
+    table = tables.method_table(runs)
     assert list(table.index) == ["rpo", "swepo"]
     for method, dataset in (("rpo", "hh_sample"), ("swepo", "ultrafeedback_sample")):
         cell = runs[runs["loss.name"] == method]
         assert table.loc[method, (dataset, "runs")] == len(cell) == 2
-        assert table.loc[method, (dataset, "margin")] == pytest.approx(cell[report.MARGIN].mean())
+        assert table.loc[method, (dataset, "margin")] == pytest.approx(cell[tables.MARGIN].mean())
     assert pd.isna(table.loc["rpo", ("ultrafeedback_sample", "margin")])
     assert {"loss.tau", "loss.p"} <= set(table.attrs["averaged_over"])
 
@@ -150,23 +153,23 @@ def test_tables_average_the_runs_of_each_cell(sweeps: tuple[Path, Path]):
 def test_notebooks_render_the_sweeps_tables(sweeps: tuple[Path, Path], tmp_path: Path):
     out = tmp_path / "report"
     report.main([str(sweeps[0]), str(sweeps[1]), "--out", str(out)])
-    sweep = report.load_sweep(*sweeps)
+    sweep = load_sweep(*sweeps)
     runs = sweep.runs
     assert len(pd.read_csv(out / "runs.csv")) == len(runs) == 4
     assert list(pd.read_csv(out / "failed.csv")["run"]) == list(sweep.failed["run"])
-    html = {name: (out / name).with_suffix(".html").read_text() for name in report.NOTEBOOKS}
+    html = {name: (out / name).with_suffix(".html").read_text() for name in notebooks.NOTEBOOKS}
     for name, page in html.items():
         assert (out / name).is_file()
         assert sweep.failed["run"].iloc[0] in page  # the crashed job, named in every report
         assert "data:image/png;base64" in page, name  # every notebook draws
         assert "Traceback" not in page, name
     rpo = runs[runs["loss.name"] == "rpo"]
-    for tau, margin in zip(rpo["loss.tau"], rpo[report.MARGIN], strict=True):
+    for tau, margin in zip(rpo["loss.tau"], rpo[tables.MARGIN], strict=True):
         assert f"loss.tau={tau:g}" in html["rpo_tables.ipynb"]
         assert f"{margin:.4g}" in html["rpo_tables.ipynb"]  # in the overview and in Table 2
     swepo = runs[runs["loss.name"] == "swepo"]
     assert sorted(swepo["loss.p"]) == list(PS)
-    for p, margin in zip(swepo["loss.p"], swepo[report.MARGIN], strict=True):
+    for p, margin in zip(swepo["loss.p"], swepo[tables.MARGIN], strict=True):
         assert f"loss.p={p:g}" in html["swepo_table.ipynb"]
         assert f"{margin:.4g}" in html["swepo_table.ipynb"]
     assert "final eval margin: p x variant" in html["swepo_table.ipynb"]  # output, not source

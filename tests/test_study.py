@@ -105,3 +105,20 @@ def test_a_rerun_trains_and_computes_nothing(study) -> None:
     assert logs.count("every run finished, skipped") == 3 and "training:" not in logs
     assert "responses in" not in logs  # no generation: every run's and the initial's reused
     assert (out / "study.csv").read_text() == before
+
+
+@pytest.mark.parametrize(("loss", "beta"), [("dpo", 0.25), ("sft", None)])
+def test_the_sweep_names_a_run_as_the_study_looks_for_it(loss: str, beta: float | None) -> None:
+    from hydra import compose, initialize_config_dir
+
+    from rpo_exp.config.validation import study_run_name
+
+    strength = [] if beta is None else [f"loss.beta={beta}"]
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+        cfg = compose(
+            "config",
+            [f"loss={loss}", *strength, "seed=2", "experiment=study"],
+            return_hydra_config=True,
+        )
+    assert cfg.hydra.sweep.subdir == study_run_name(loss, beta, 2)
+    assert study_run_name(loss, beta, 2) == f"{loss}_beta{beta if beta else 'none'}_seed2"
