@@ -23,7 +23,7 @@ FLOORS = {
     "onpolicy": 6,
     "preview": 6,
     "bench": 7,
-    "bench_paper": 7,
+    "benchmarks": 7,
     "report": 7,
     "study": 7,
 }
