@@ -61,8 +61,9 @@ slurm-down:
 test-slurm: install
 	$(PY) -m pytest tests/test_slurm.py $(PYTEST_ARGS)
 
-# Step time and memory side by side (rpo_exp vs TRL vs a bare step), a cached 9-job sweep vs 9
-# cold runs (three embedders) and the default run's peak RSS; writes bench/results.json.
+# Step time and memory side by side (rpo_exp vs TRL vs a bare step, timed in alternation), a
+# cached 9-job sweep vs 9 cold runs (three embedders) and the default run's peak RSS; writes
+# bench/results.json (`python -m rpo_exp.bench --help`: the modes and their files).
 bench: install install-mpnet install-sre-minilm
 	$(PIP) -e '.[bench]'
 	$(PY) -m rpo_exp.bench
@@ -70,7 +71,7 @@ bench: install install-mpnet install-sre-minilm
 # The RPO paper's shapes (batch 64, bf16-mixed, RMSprop, HH-like lengths <= 512) on a random-init
 # LLaMA-2-7B (1.1B on a GPU under 80 GB; a tiny model on CPU): rpo_exp DPO and RPO vs TRL's
 # DPOTrainer, checkpointing on/off x peft none/lora; step time, tokens/s, MFU, peak memory.
-# ~5-8 min on one H100/H200; writes bench/results_gpu_<device>.json (rpo_exp/bench_paper.py).
+# ~5-8 min on one H100/H200; writes bench/results_paper_<device>.json (rpo_exp/benchmarks/paper.py).
 bench-gpu: install
 	$(PIP) -e '.[bench]'
 	$(PY) -m rpo_exp.bench --paper $(ARGS)

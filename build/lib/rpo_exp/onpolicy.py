@@ -24,6 +24,7 @@ from pathlib import Path
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from rpo_exp.common.choice import distinct_choice
 from rpo_exp.common.cli import command
 from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import write_text
@@ -103,12 +104,8 @@ def reusable(cfg: DictConfig, out: Path) -> bool:
 
 def distinct_prompts(dataset: DictConfig, split: str, limit: int | None) -> list[Prompt]:
     """The split's prompts, each once, in order; at most `limit`."""
-    seen, prompts = set(), []
-    for example in load_split(dataset, split).examples:
-        if example.prompt not in seen:
-            seen.add(example.prompt)
-            prompts.append(example.prompt)
-    return prompts[:limit]
+    prompts = [example.prompt for example in load_split(dataset, split).examples]
+    return [prompts[i] for i in distinct_choice(prompts, limit, seed=None)]
 
 
 def as_json(prompt: Prompt):

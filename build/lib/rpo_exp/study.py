@@ -32,15 +32,15 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.cli import command
-from rpo_exp.config.validation import check_sampling_command
+from rpo_exp.common.paths import NOTEBOOKS_DIR
+from rpo_exp.config.validation import check_sampling_command, study_run_name
 from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.pipeline import evaluate
 from rpo_exp.evaluation.winrate import win_rate
 from rpo_exp.onpolicy import build, reusable
-from rpo_exp.report import run_notebook
+from rpo_exp.reporting.notebooks import run_notebook
 
 log = logging.getLogger("rpo_exp.study")
-ROOT = Path(__file__).resolve().parents[1]
 RESULT = "win_rate_vs_initial"
 FIGURES = (
     "mean_reward", "mean_reward_against", "win_rate", "ci_low", "ci_high", "n", "ties", "kl",
@@ -57,11 +57,6 @@ def data(cfg: DictConfig, out: Path) -> Path:
         return out
     build(cfg, out)
     return out
-
-
-def run_name(loss: str, beta: float | None, seed: int) -> str:
-    """The run dir's name: experiment=study's `hydra.sweep.subdir`."""
-    return f"{loss}_beta{'none' if beta is None else beta}_seed{seed}"
 
 
 def betas_of(cfg: DictConfig, loss: str) -> list[float | None]:
@@ -99,7 +94,7 @@ def train(cfg: DictConfig, data_dir: Path, runs: Path) -> list[Job]:
     jobs = []
     for loss in cfg.study.losses:
         grid = [(b, s) for b in betas_of(cfg, loss) for s in cfg.study.seeds]
-        expected = {job: runs / loss / run_name(loss, *job) for job in grid}
+        expected = {job: runs / loss / study_run_name(loss, *job) for job in grid}
         jobs += [(loss, beta, seed, run) for (beta, seed), run in expected.items()]
         if all((d / "final").is_dir() for d in expected.values()):
             log.info("%s: every run finished, skipped", loss)
@@ -109,12 +104,12 @@ def train(cfg: DictConfig, data_dir: Path, runs: Path) -> list[Job]:
         seeds = f"seed={','.join(str(s) for s in cfg.study.seeds)}"
         command = [*train_cli, "-m", f"loss={loss}", *strength, seeds, *common]
         log.info("training: %s", " ".join(command[1:]))
-        if subprocess.run([*command, f"hydra.sweep.dir={runs / loss}"], cwd=ROOT).returncode:
+        if subprocess.run([*command, f"hydra.sweep.dir={runs / loss}"]).returncode:
             for (beta, seed), run in expected.items():
                 if not run.exists():  # not reached by the sweep
                     one = [f"loss={loss}", f"seed={seed}", *common, f"hydra.run.dir={run}"]
                     one += [f"loss.beta={beta}"] if beta is not None else []
-                    subprocess.run([*train_cli, *one], cwd=ROOT)
+                    subprocess.run([*train_cli, *one])
         for run in expected.values():
             if not (run / "final").is_dir():
                 log.error("%s failed (no final/): see %s", run.name, run / "train.log")
@@ -251,7 +246,7 @@ def main(cfg: DictConfig) -> None:
         f"{len(cfg.study.seeds)} seeds, {cfg.eval.num_samples} held-out prompts"
     )
     plot_frontier(summary, table, out / "study.png", title)
-    html = run_notebook(ROOT / "notebooks" / "study.ipynb", [out], out / "report")
+    html = run_notebook(NOTEBOOKS_DIR / "study.ipynb", [out], out / "report")
     print(summary.to_string(index=False))
     print(f"wrote {out / 'study.csv'}, {out / 'study_summary.csv'}, {out / 'study.png'}, {html}")
 

@@ -8,45 +8,26 @@ process writes the run dir, metrics and weights.
 
 from __future__ import annotations
 
-import json
 import logging
-import resource
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
-import psutil
 import torch
 from accelerate import Accelerator
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from rpo_exp.common.cli import command
-from rpo_exp.common.errors import ConfigError
-from rpo_exp.common.files import atomic_dir, write_text
 from rpo_exp.config.validation import validate
 from rpo_exp.data.loading import cross_split_duplicates
 from rpo_exp.data.prepare import prepare_split
-from rpo_exp.modeling.adapters import (
-    adapter_identity,
-    attach,
-    base_state,
-    is_adapted,
-    merge,
-    quantization,
-    save_adapter,
-)
+from rpo_exp.modeling.adapters import adapter_identity, attach, quantization
 from rpo_exp.modeling.embeddings import embed_prompts
-from rpo_exp.modeling.models import (
-    DTYPES,
-    load_policy,
-    load_tokenizer,
-    model_identity,
-    resolve_source,
-)
+from rpo_exp.modeling.models import load_policy, load_tokenizer, model_identity
 from rpo_exp.training.checkpoint import Checkpoints, refuse_pickles
-from rpo_exp.training.distributed import Ranks
+from rpo_exp.training.distributed import on_main
+from rpo_exp.training.final import save_final, write_summary
+from rpo_exp.training.layouts import BatchLayout
 from rpo_exp.training.rundir import (
     RunDirLock,
     check_resumable,
@@ -57,11 +38,9 @@ from rpo_exp.training.rundir import (
 from rpo_exp.training.runrecord import HydraRecord
 from rpo_exp.training.sampling import Sampler
 from rpo_exp.training.tracking import Tracker
-from rpo_exp.training.trainer import Split, Trainer
+from rpo_exp.training.trainer import Split, Trainer, eval_batches
 
 log = logging.getLogger("rpo_exp")
-T = TypeVar("T")
-REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
 
 
 def run(cfg: DictConfig, run_dir: Path, run_name: str, record: HydraRecord | None = None) -> dict:
@@ -95,39 +74,16 @@ def _train(
     """`run` with the run dir locked: validate, decide fresh/resume/refuse, load, claim the
     dir (`rundir.claim`), then train."""
     objective, convert, layout = validate(cfg)
-    device, main = accelerator.device, accelerator.is_main_process
-    overwrite = cfg.trainer.overwrite
-    on_main(lambda: check_reusable(run_dir, overwrite), main)
+    main = accelerator.is_main_process
     checkpoints = Checkpoints(run_dir, accelerator, run_record(cfg))
-    # trainer.overwrite=true starts afresh: the checkpoints are cleared when the dir is claimed
-    resume = checkpoints.latest() if cfg.trainer.resume == "auto" and not overwrite else None
-    if resume is not None:
-        path, progress = resume
-        on_main(lambda: check_resumable(progress.get("config", {}), cfg, path), main)
-        on_main(lambda: refuse_pickles(path), main)
+    resume = _resume_point(cfg, run_dir, checkpoints, main)
     torch.manual_seed(cfg.seed)
     tokenizer = load_tokenizer(cfg.model)
     prepared = {split: prepare_split(cfg, split, convert, tokenizer) for split in ("train", "test")}
-    cross_split_duplicates(prepared["train"].loaded.examples, prepared["test"].loaded.examples)
-    splits = {name: Split(p.items) for name, p in prepared.items()}
-    log.info(
-        "%s on %s, %d process(es)", accelerator.distributed_type, device, accelerator.num_processes
-    )
-    if objective.needs_embeddings:
-        prompts = [it.prompt_text for s in splits.values() for it in s.items]
-        vectors = embed_prompts(prompts, cfg.embedder, device)
-        splits["train"].embeddings, splits["test"].embeddings = vectors.split(
-            [len(splits["train"].items), len(splits["test"].items)]
-        )
-    quantized = quantization(cfg.peft)
-    model = load_policy(cfg.model, vocab_size=len(tokenizer), quantization=quantized)
-    if quantized is None:  # a 4-bit base is loaded onto its GPU
-        model = model.to(device)
-    identity = model_identity(cfg.model, model, cfg.seed)
-    if cfg.peft.name != "none":  # a frozen base in model.dtype computes differently
-        identity += f":peft={adapter_identity(cfg.peft)}"
-    model = attach(model, cfg.peft)
-    on_main(lambda: claim(run_dir, lock, overwrite, record), main)  # no refusal after this
+    splits = _splits(cfg, prepared, objective.needs_embeddings, accelerator)
+    _check_batches(layout, splits, cfg)
+    model, identity = _policy(cfg, len(tokenizer), accelerator.device)
+    on_main(lambda: claim(run_dir, lock, cfg.trainer.overwrite, record), main)  # no refusal after
     checkpoints.truncate_logs(resume[1] if resume else None)
     tracker = Tracker(run_dir, cfg, run_name) if main else None
     try:
@@ -145,14 +101,7 @@ def _train(
             tracker=tracker,
             reference_identity=identity,
             checkpoints=checkpoints,
-            sampler=Sampler(
-                splits["test"].items,
-                tokenizer,
-                cfg.trainer.sample_prompts,
-                cfg.trainer.sample_max_new_tokens,
-            )
-            if cfg.trainer.sample_every
-            else None,
+            sampler=_sampler(cfg, splits["test"], tokenizer),
             warmup=cfg.protocol.warmup,
         )
         before, after = trainer.fit(splits["train"], splits["test"], resume)
@@ -163,67 +112,73 @@ def _train(
     if not main:
         return {}
     save_final(cfg, model, tokenizer, state, run_dir)
-
-    summary = {
-        "run_dir": str(run_dir),
-        "wall_seconds": time.time() - started,  # this run (a multirun has several per process)
-        "process_seconds": time.time() - psutil.Process().create_time(),  # imports included
-        "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
-        "before": {k: before[k] for k in REPORTED if k in before},
-        "after": {k: after[k] for k in REPORTED if k in after},
-    }
-    write_text(run_dir / "summary.json", json.dumps(summary, indent=2))
-    return summary
+    return write_summary(run_dir, started, before, after)
 
 
-def save_final(cfg: DictConfig, model, tokenizer, state: dict, run_dir: Path) -> None:
-    """`final/` in `model.dtype` (whatever the master weights' dtype), complete or not there:
-    the whole policy, or with `peft` its adapter (plus, for a randomly initialised base, the
-    base in `final/base/`); with `peft.merge=true` also merged full weights in `final_merged/`."""
-    dtype = DTYPES[cfg.model.dtype]
-    state = {
-        k.removeprefix("model."): v.to(dtype) if v.is_floating_point() else v
-        for k, v in state.items()
-    }
-    final = run_dir / "final"
-    target = model.get_base_model() if is_adapted(model) else model
-
-    def save_weights(directory: Path, weights: dict) -> None:
-        target.save_pretrained(directory, state_dict=weights)
-        target.config.dtype = cfg.model.dtype  # save_pretrained wrote the master weights' dtype
-        target.config.save_pretrained(directory)
-
-    with atomic_dir(final, replace=True) as tmp:
-        if is_adapted(model):
-            if cfg.model.init_config is None:
-                base = resolve_source(cfg.model.name_or_path)
-                base = str(Path(base).resolve()) if Path(base).is_dir() else base
-            else:  # the base exists nowhere else
-                save_weights(tmp / "base", base_state(state))
-                base = str(final / "base")
-            save_adapter(model, state, tmp, base)
-        else:
-            save_weights(tmp, state)
-        tokenizer.save_pretrained(tmp)
-    if is_adapted(model) and cfg.peft.merge:
-        with atomic_dir(run_dir / "final_merged", replace=True) as tmp:
-            merge(final, tmp, dtype)
-            tokenizer.save_pretrained(tmp)
+def _resume_point(
+    cfg: DictConfig, run_dir: Path, checkpoints: Checkpoints, main: bool
+) -> tuple[Path, dict] | None:
+    """The checkpoint to resume (`trainer.resume=auto`), or None to start afresh; refuses a
+    finished run (without `trainer.overwrite`), another config's checkpoint or its pickles."""
+    overwrite = cfg.trainer.overwrite
+    on_main(lambda: check_reusable(run_dir, overwrite), main)
+    # trainer.overwrite=true starts afresh: the checkpoints are cleared when the dir is claimed
+    resume = checkpoints.latest() if cfg.trainer.resume == "auto" and not overwrite else None
+    if resume is not None:
+        path, progress = resume
+        on_main(lambda: check_resumable(progress.get("config", {}), cfg, path), main)
+        on_main(lambda: refuse_pickles(path), main)
+    return resume
 
 
-def on_main(fn: Callable[[], T], main: bool) -> T | None:
-    """`fn()` on the main process, whose ConfigError (a refusal) every process then raises, so
-    that no rank waits on a collective the main process left."""
-    result, problem = None, None
-    if main:
-        try:
-            result = fn()
-        except ConfigError as err:
-            problem = str(err)
-    problem = Ranks.current().broadcast(problem)
-    if problem is not None:
-        raise ConfigError(problem)
-    return result
+def _splits(
+    cfg: DictConfig, prepared: dict, needs_embeddings: bool, accelerator: Accelerator
+) -> dict[str, Split]:
+    """The train and test splits, with their prompts' embeddings when the loss needs them."""
+    cross_split_duplicates(prepared["train"].loaded.examples, prepared["test"].loaded.examples)
+    splits = {name: Split(p.items) for name, p in prepared.items()}
+    device = accelerator.device
+    log.info(
+        "%s on %s, %d process(es)", accelerator.distributed_type, device, accelerator.num_processes
+    )
+    if needs_embeddings:
+        prompts = [it.prompt_text for s in splits.values() for it in s.items]
+        vectors = embed_prompts(prompts, cfg.embedder, device)
+        splits["train"].embeddings, splits["test"].embeddings = vectors.split(
+            [len(splits["train"].items), len(splits["test"].items)]
+        )
+    return splits
+
+
+def _check_batches(layout: BatchLayout, splits: dict[str, Split], cfg: DictConfig) -> None:
+    """Every batch the run trains and evaluates on has what its loss needs (KTO: two prompts):
+    a DataError now, before any weights load, rather than at that step."""
+    train, test = splits["train"], splits["test"]
+    for batch in layout.order(train.items, cfg.trainer, cfg.seed):
+        layout.keys(train.items, batch)
+    for batch in eval_batches(test, cfg.trainer, layout):
+        layout.keys(test.items, batch)
+
+
+def _policy(cfg: DictConfig, vocab_size: int, device: torch.device) -> tuple[torch.nn.Module, str]:
+    """The policy on `device` with its adapters (`peft`), and the reference identity that keys
+    its cached reference log-probs."""
+    quantized = quantization(cfg.peft)
+    model = load_policy(cfg.model, vocab_size=vocab_size, quantization=quantized)
+    if quantized is None:  # a 4-bit base is loaded onto its GPU
+        model = model.to(device)
+    identity = model_identity(cfg.model, model, cfg.seed)
+    if cfg.peft.name != "none":  # a frozen base in model.dtype computes differently
+        identity += f":peft={adapter_identity(cfg.peft)}"
+    return attach(model, cfg.peft), identity
+
+
+def _sampler(cfg: DictConfig, test: Split, tokenizer) -> Sampler | None:
+    """Samples of held-out prompts every `trainer.sample_every` steps (0: none)."""
+    if not cfg.trainer.sample_every:
+        return None
+    t = cfg.trainer
+    return Sampler(test.items, tokenizer, t.sample_prompts, t.sample_max_new_tokens)
 
 
 def print_summary(summary: dict) -> None:

@@ -46,6 +46,15 @@ OmegaConf.register_new_resolver("default_tau", default_tau, replace=True)
 OmegaConf.register_new_resolver("per_device", lambda batch, devices: batch // devices, replace=True)
 
 
+def study_run_name(loss: str, beta: float | None, seed: int) -> str:
+    """A study run's dir name (experiment=study's `hydra.sweep.subdir`, and where
+    `rpo_exp.study` looks for it)."""
+    return f"{loss}_beta{'none' if beta is None else beta}_seed{seed}"
+
+
+OmegaConf.register_new_resolver("study_run_name", study_run_name, replace=True)
+
+
 def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
     """Check the composed config; returns the loss objective it names, the conversion its
     data needs and the batch layout (an unsupported loss/data pair fails here)."""

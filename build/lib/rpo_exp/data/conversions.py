@@ -62,11 +62,6 @@ def to_unpaired(examples: list[Example]) -> list[Example]:
     return out
 
 
-def to_pairs(examples: list[Example], pairing: str, seed: int = 0) -> list[Example]:
-    """`pair_groups`'s pairs alone."""
-    return pair_groups(examples, pairing, seed)[0]
-
-
 def pair_groups(
     examples: list[Example], pairing: str, seed: int = 0, where: str = "grouped data"
 ) -> tuple[list[Example], int]:

@@ -20,6 +20,12 @@ class IdenticalPair(BadRow):
     row so: a column mapping that reads both from one column, `loading.parse_rows`)."""
 
 
+def is_desirable(scores: tuple[float, ...]) -> bool:
+    """An unpaired item's label (its one score: 1 desirable, 0 undesirable); for paired and
+    grouped data, whether the first response scores above 0."""
+    return scores[0] > 0
+
+
 @dataclass(frozen=True)
 class Example:
     """A prompt and its scored responses, for every dataset shape:
@@ -50,7 +56,7 @@ class Example:
 
     @property
     def desirable(self) -> bool:
-        return self.scores[0] > 0
+        return is_desirable(self.scores)
 
     @property
     def prompt_text(self) -> str:

@@ -12,7 +12,7 @@ from transformers import PreTrainedTokenizerBase
 
 from rpo_exp.common.files import atomic_dir
 from rpo_exp.common.paths import cache_dir
-from rpo_exp.data.records import Example
+from rpo_exp.data.records import Example, is_desirable
 from rpo_exp.data.rendering import Rendered, render
 
 CACHE_VERSION = 3  # bump when tokenization or the entry format changes (3: prompt formats)
@@ -32,7 +32,7 @@ class Item:
 
     @property
     def desirable(self) -> bool:
-        return self.scores[0] > 0
+        return is_desirable(self.scores)
 
 
 @dataclass

@@ -1,7 +1,9 @@
-"""`python -m rpo_exp.evaluate run_dir=<run> [judge=local|openai] [eval.*=...]`: the papers'
-win rate (paper Table 6, Appendix F). Sample responses to held-out prompts, have a judge pick
-between each and the dataset's preferred response (or another run's, `eval.against`), shown in a
-seeded random order, and report the win rate (ties half) with a bootstrap 95% interval.
+"""The win-rate evaluation of a trained policy (paper Table 6, Appendix F), used by
+`rpo_exp.evaluate` and `rpo_exp.study`: `policy_and_dataset` loads the run's policy and its
+held-out prompts, `generations` samples responses, `judge_for` picks the judge, and `evaluate`
+has it pick between each response and the dataset's preferred one (or another run's,
+`eval.against`), shown in a seeded random order, then reports the win rate (ties half) with a
+bootstrap 95% interval (`report` formats it).
 
 Writes to `<run dir>/eval/` (else the Hydra run dir): `generations.jsonl` (reused while the
 model and sampling settings match, so judging can rerun without sampling), `judgments.jsonl`,
@@ -28,6 +30,7 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import PreTrainedModel
 
 from rpo_exp.common.cache import digest
+from rpo_exp.common.choice import distinct_choice
 from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import files_stamp
 from rpo_exp.common.modeldir import check_model_dir
@@ -131,22 +134,20 @@ def held_out(dataset: DictConfig, cfg: DictConfig) -> list[Row]:
     dataset's preferred response."""
     examples = load_split(dataset, cfg.split).examples
     shape = FORMATS[dataset.format].form
-    rows, seen = [], set()
-    for index, example in enumerate(examples):
-        ref = reference(example, shape)
-        if ref is not None and example.prompt_text not in seen:
-            seen.add(example.prompt_text)
-            rows.append(Row(index, example.prompt, example.prompt_text.strip(), ref.strip()))
-    if not rows:
+    refs = [reference(example, shape) for example in examples]
+    keys = [e.prompt_text if r is not None else None for e, r in zip(examples, refs, strict=True)]
+    chosen = distinct_choice(keys, cfg.num_samples, cfg.seed)
+    if not chosen:
         raise DataError(
             f"dataset {dataset.name} ({cfg.split}): no prompt with a preferred response"
         )
-    order = np.random.default_rng(cfg.seed).permutation(len(rows))[: cfg.num_samples]
-    if len(order) < cfg.num_samples:
+    if len(chosen) < cfg.num_samples:
         log.warning(
-            "eval.num_samples=%d: the split has %d usable prompts", cfg.num_samples, len(rows)
+            "eval.num_samples=%d: the split has %d usable prompts", cfg.num_samples, len(chosen)
         )
-    return [rows[i] for i in sorted(order)]
+    return [
+        Row(i, examples[i].prompt, examples[i].prompt_text.strip(), refs[i].strip()) for i in chosen
+    ]
 
 
 def generation_meta(policy: Policy, dataset: DictConfig, rows: list[Row], cfg: DictConfig) -> dict:

@@ -2,8 +2,7 @@
 `docs/method.md`).
 
 Families: `pairwise` (SFT, DPO, IPO, SimPO), `contrast` (RPO, SimPO+RPO and the contrast
-weightings), `unpaired` (KTO), `group` (SWEPO, InfoNCA, DPO over groups). `dpo_all_pairs`,
-`dpo_top_vs_rest` and `simpo_rpo` are the same functions under their `loss=` names.
+weightings), `unpaired` (KTO), `group` (SWEPO, InfoNCA, DPO over groups).
 """
 
 from rpo_exp.losses.contrast import (
@@ -24,20 +23,14 @@ from rpo_exp.losses.output import LossOutput
 from rpo_exp.losses.pairwise import dpo_loss, ipo_loss, sft_loss, simpo_loss
 from rpo_exp.losses.unpaired import kto_loss
 
-dpo_all_pairs = dpo_all_pairs_loss
-dpo_top_vs_rest = dpo_top_vs_rest_loss
-simpo_rpo = simpo_rpo_loss
-
 __all__ = [
     "SWEPO_VARIANTS",
     "WEIGHTINGS",
     "WEIGHT_SCALES",
     "LossOutput",
     "contrast_weights",
-    "dpo_all_pairs",
     "dpo_all_pairs_loss",
     "dpo_loss",
-    "dpo_top_vs_rest",
     "dpo_top_vs_rest_loss",
     "infonca_loss",
     "ipo_loss",
@@ -45,7 +38,6 @@ __all__ = [
     "rpo_loss",
     "sft_loss",
     "simpo_loss",
-    "simpo_rpo",
     "simpo_rpo_loss",
     "swepo_loss",
 ]

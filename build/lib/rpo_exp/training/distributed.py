@@ -11,6 +11,7 @@ shared cache).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -18,6 +19,8 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import Tensor
+
+from rpo_exp.common.errors import ConfigError
 
 T = TypeVar("T")
 
@@ -86,3 +89,18 @@ class Ranks:
         dist.all_gather_object(every, metrics)
         keys = dict.fromkeys(k for m in every for k in m)
         return {k: float(torch.tensor([m[k] for m in every if k in m]).mean()) for k in keys}
+
+
+def on_main(fn: Callable[[], T], main: bool) -> T | None:
+    """`fn()` on the main process, whose ConfigError (a refusal) every process then raises, so
+    that no rank waits on a collective the main process left."""
+    result, problem = None, None
+    if main:
+        try:
+            result = fn()
+        except ConfigError as err:
+            problem = str(err)
+    problem = Ranks.current().broadcast(problem)
+    if problem is not None:
+        raise ConfigError(problem)
+    return result

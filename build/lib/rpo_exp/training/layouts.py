@@ -23,13 +23,14 @@ weights load, saying what would work:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from omegaconf import DictConfig
 from torch import Tensor
 
-from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.data.conversions import PAIRINGS, Conversion
 from rpo_exp.data.tokenization import Item
 
@@ -54,11 +55,23 @@ def shuffled_batches(n_items: int, cfg: DictConfig, seed: int) -> list[list[int]
         raise ConfigError(
             f"trainer.batch_size={cfg.batch_size} is larger than the {n_items} training examples"
         )
+
+    def epoch_steps(epoch: int) -> list[list[int]]:
+        perm = torch.randperm(n_items, generator=torch.Generator().manual_seed(seed + epoch))
+        return perm[: per_epoch * cfg.batch_size].view(per_epoch, cfg.batch_size).tolist()
+
+    return over_epochs(cfg, per_epoch, epoch_steps)
+
+
+def over_epochs(
+    cfg: DictConfig, per_epoch: int, epoch_steps: Callable[[int], list[list[int]]]
+) -> list[list[int]]:
+    """`trainer.max_steps` steps (else `trainer.epochs` x `per_epoch`), epoch after epoch;
+    `epoch_steps(epoch)` gives the `per_epoch` batches of one epoch."""
     total = cfg.max_steps if cfg.max_steps is not None else cfg.epochs * per_epoch
     steps = []
     for epoch in range(math.ceil(total / per_epoch)):
-        perm = torch.randperm(n_items, generator=torch.Generator().manual_seed(seed + epoch))
-        steps += perm[: per_epoch * cfg.batch_size].view(per_epoch, cfg.batch_size).tolist()
+        steps += epoch_steps(epoch)
     return steps[:total]
 
 
@@ -159,15 +172,15 @@ class UnpairedContrast(Paired):
                 f"desirable and >= 1 undesirable item ({m} and {n} a batch here); the data has "
                 f"{len(good)} desirable and {len(bad)} undesirable"
             )
-        total = cfg.max_steps if cfg.max_steps is not None else cfg.epochs * per_epoch
-        steps = []
-        for epoch in range(math.ceil(total / per_epoch)):
+
+        def epoch_steps(epoch: int) -> list[list[int]]:
             g, b = _permuted(good, seed + epoch), _permuted(bad, seed + 10_000 + epoch)
-            steps += [
+            return [
                 interleaved(g[s * m : (s + 1) * m], b[s * n : (s + 1) * n])
                 for s in range(per_epoch)
             ]
-        return steps[:total]
+
+        return over_epochs(cfg, per_epoch, epoch_steps)
 
     def eval_order(self, items: list[Item], keep: list[int], size: int) -> list[list[int]]:
         """Desirable and undesirable items dealt round-robin so every batch has both, and
@@ -227,10 +240,14 @@ def _permuted(indices: list[int], seed: int) -> list[int]:
     return [indices[i] for i in perm]
 
 
+@dataclass(frozen=True)
 class KTO(BatchLayout):
     """Labelled single-response items (KTO; docs/method.md, "Data forms and batch layouts"): the
     KL pairs are x_i with the completion of the next item (cyclic) whose prompt differs, so no
-    prompt meets its own completion."""
+    prompt meets its own completion. `dataset`: its name, for the refusal of a batch of one
+    prompt."""
+
+    dataset: str = ""
 
     def keys(self, items: list[Item], batch: list[int]) -> tuple[list[SeqKey], list[SeqKey]]:
         graded = [(i, i, 0) for i in batch]
@@ -245,8 +262,11 @@ class KTO(BatchLayout):
                 None,
             )
             if partner is None:
-                raise ValueError(
-                    "KTO needs at least two different prompts in a batch for its KL pairs"
+                raise DataError(
+                    f"dataset={self.dataset}: a batch of {len(batch)} items has the single prompt "
+                    f"{items[i].prompt_text[:60]!r}: KTO's KL pairs need at least two different "
+                    "prompts in every batch; use data with more distinct prompts, or a larger "
+                    "trainer.batch_size (and trainer.eval_max_examples)"
                 )
             frozen.append((i, partner, 0))
         return graded, frozen
@@ -301,7 +321,7 @@ def plan(
             )
         return same, Grouped()
     if kind == "kto":
-        return items if form != "unpaired" else same, KTO()
+        return items if form != "unpaired" else same, KTO(cfg.name)
     if kind == "sft":
         if form == "unpaired":
             return Conversion(cfg.name, desirable_only=True), Paired(with_rejected=False)

@@ -22,6 +22,7 @@ from typing import IO
 from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.trees import flatten
 
 # Everything a run and the commands that follow it (`rpo_exp.evaluate`: eval/; wandb: wandb/)
 # write into its run dir, the job log `<job name>.log` aside; their temporaries and atomic
@@ -118,7 +119,7 @@ def run_record(cfg: DictConfig) -> dict:
 def check_resumable(saved: dict, cfg: DictConfig, checkpoint: Path) -> None:
     """Refuse to resume `checkpoint` under a config that computes something else than the one
     that made it; keys in `UNTRACKED` may differ."""
-    old, new = _flat(saved), _flat(run_record(cfg))
+    old, new = flatten(saved), flatten(run_record(cfg))
     differ = sorted(
         k for k in old.keys() | new.keys()
         if old.get(k, "<unset>") != new.get(k, "<unset>") and not _untracked(k)
@@ -137,12 +138,3 @@ def check_resumable(saved: dict, cfg: DictConfig, checkpoint: Path) -> None:
 
 def _untracked(key: str) -> bool:
     return any(key == u or key.startswith(f"{u}.") for u in UNTRACKED)
-
-
-def _flat(tree: object, prefix: str = "") -> dict[str, object]:
-    if not isinstance(tree, dict):
-        return {prefix: tree}
-    out: dict[str, object] = {}
-    for key, value in tree.items():
-        out |= _flat(value, f"{prefix}.{key}" if prefix else str(key))
-    return out

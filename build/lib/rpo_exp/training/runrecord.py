@@ -19,7 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.files import write_text
 
-SUBDIR = ".hydra"  # the layout report.py, evaluate and users read
+SUBDIR = ".hydra"  # the layout rpo_exp.reporting, evaluate and users read
 HELD = 100_000  # log records kept until the dir is claimed (more are dropped)
 FORMAT = "[%(asctime)s][%(name)s][%(levelname)s] - %(message)s"  # Hydra's default job log
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import torch
 from transformers import PreTrainedTokenizerBase
 
+from rpo_exp.common.choice import distinct_choice
 from rpo_exp.data.tokenization import Item
 
 
@@ -20,13 +21,8 @@ class Sampler:
         count: int,
         max_new_tokens: int,
     ):
-        order = torch.randperm(len(items), generator=torch.Generator().manual_seed(0)).tolist()
-        chosen: dict[tuple[int, ...], Item] = {}
-        for i in order:
-            if len(chosen) == count:
-                break
-            chosen.setdefault(items[i].prompt_ids, items[i])
-        self.items = sorted(chosen.values(), key=lambda it: it.index)
+        chosen = distinct_choice([it.prompt_ids for it in items], count, seed=0)
+        self.items = [items[i] for i in chosen]
         self.tokenizer, self.max_new_tokens = tokenizer, max_new_tokens
 
     @torch.no_grad()

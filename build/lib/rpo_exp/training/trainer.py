@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 from transformers import PreTrainedModel, get_scheduler
 
 from rpo_exp.common.cache import ValueStore, digest, missing_rows
+from rpo_exp.common.choice import distinct_choice
 from rpo_exp.common.errors import ConfigError, DivergenceError
 from rpo_exp.data.tokenization import Item
 from rpo_exp.losses import LossOutput
@@ -64,10 +65,7 @@ class Split:
 def eval_subset(n: int, cfg: DictConfig) -> list[int]:
     """At most `trainer.eval_max_examples` of n test items: the same seeded choice for every
     run, so evaluations compare."""
-    if cfg.eval_max_examples is None or cfg.eval_max_examples >= n:
-        return list(range(n))
-    perm = torch.randperm(n, generator=torch.Generator().manual_seed(0))
-    return sorted(perm[: cfg.eval_max_examples].tolist())
+    return distinct_choice(range(n), cfg.eval_max_examples, seed=0)
 
 
 def eval_batches(split: Split, cfg: DictConfig, layout: BatchLayout) -> list[list[int]]:

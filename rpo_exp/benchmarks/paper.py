@@ -14,11 +14,11 @@ short, ~38 tokens on average), clipped to prompts <= 256 and prompt + response <
 filled with random token ids. Settings: gradient checkpointing on/off x `peft=none|lora`
 (conf/peft/lora.yaml). Each contender gets a freshly built model (same seed) and precomputed
 reference log-probs, so no step runs a reference forward:
-- `dpo`, `rpo`: rpo_exp's step as `Trainer.fit` takes it: `Trainer.backward` (packed rows, each
-  prompt encoded once: docs/method.md, "Packed batches"; gradient-exact over the 64 pairs
-  whatever the micro-batch: "Multi-process training"), clip, RMSprop. RPO's 64 x 64 contrast
-  matrix is weighted by prompt embeddings: random fixed unit vectors here (the embedder is not
-  what is measured; "RPO contrast matrix").
+- `dpo`, `rpo`: rpo_exp's step as `Trainer.fit` takes it (`Trainer.optimizer_step`): `backward`
+  (packed rows, each prompt encoded once: docs/method.md, "Packed batches"; gradient-exact over
+  the 64 pairs whatever the micro-batch: "Multi-process training"), clip, RMSprop. RPO's
+  64 x 64 contrast matrix is weighted by prompt embeddings: random fixed unit vectors here (the
+  embedder is not what is measured; "RPO contrast matrix").
 - `trl_dpo`: TRL 1.16 `DPOTrainer` at its fastest equal settings: precompute_ref_log_probs,
   bf16 autocast over fp32 weights (LoRA: peft's fp32 adapters on the bf16 base, as ours), the
   same checkpointing, per-device batch 8 x 8 accumulation steps, lr 5e-7, RMSprop, clip 10, a
@@ -28,14 +28,16 @@ reference log-probs, so no step runs a reference forward:
   is bypassed; neither is part of a step.
 
 Figures per (setting, contender), each printed on its own line as measured and written to
-`bench/results_gpu_<device>.json` (CPU: `bench/results_paper_cpu.json`; or `--out`) after each:
-- step seconds: median of 5 synchronized steps after 1 warm-up (tiny: 2 after 1); TRL's from
-  its step callbacks (its batch collation, which precedes them, is not counted);
+`bench/results_paper_<device>.json` (`results_paper_cpu.json` on CPU; or `--out`) after each:
+- step seconds: median of 5 synchronized steps after 1 warm-up (tiny: 2 after 1), timed by
+  `timing.alternating` with one contender: each is built, timed and freed before the next (its
+  peak memory is its own, and two 7B contenders would not fit together); TRL's step counts
+  from the end of its previous one (its batch collation included, as ours collates in its step);
 - tokens/s: the prompt + response tokens of the 128 sequences (a prompt counted once per
   response, however a contender encodes it) / step seconds;
 - MFU: 6 x all parameters of the model (embeddings, LM head and any adapters: the standard
   convention, kept under LoRA; checkpointing's recomputation is not counted) x those tokens /
-  step seconds / the device's peak dense bf16 FLOP/s (`PEAK_BF16`); null on CPU or a device
+  step seconds / the device's peak dense bf16 FLOP/s (`common.PEAK_BF16`); null on CPU or a device
   not in the table;
 - peak memory: CUDA's `max_memory_allocated` since before the model was built (weights,
   gradients, optimizer state, activations); on CPU the process's peak RSS (VmHWM, reset before
@@ -57,45 +59,35 @@ checkpointing; "oom" without is expected and recorded in seconds. LoRA needs ~15
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import importlib.metadata
 import importlib.util
-import os
 import random
 import re
 import statistics
-import tempfile
 import time
 import traceback
-import uuid
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import torch
-from accelerate import Accelerator
-from accelerate.state import AcceleratorState, GradientState
-from omegaconf import DictConfig, OmegaConf
-from transformers import PreTrainedModel, PreTrainedTokenizerBase
+from omegaconf import DictConfig
+from transformers import PreTrainedTokenizerBase
 
-from rpo_exp.bench import DEVICE, ROOT, Results, compose_cfg, step_timer, sync
-from rpo_exp.config.validation import validate
+from rpo_exp.benchmarks.common import DEVICE, SEED, compose_cfg, this_device
+from rpo_exp.benchmarks.contenders import Contender, fresh_accelerate_state, ours, trl
+from rpo_exp.benchmarks.results import Results
+from rpo_exp.benchmarks.timing import alternating
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import Item, tokenize_examples
-from rpo_exp.modeling.adapters import attach
-from rpo_exp.modeling.models import load_policy, load_tokenizer
-from rpo_exp.training.trainer import Split, Trainer
+from rpo_exp.modeling.models import load_tokenizer
 
 VOCAB = 32000  # LLaMA-2's; the SmolLM2 tokenizer (49152) only measures the lengths and pads
 TINY_VOCAB = 2048  # the CPU check's: TRL's chunked log-softmax costs ~1 s a step at 32000
 EMBED_DIM = 384  # the prompt embeddings' width (minilm's); any would do
-SEED = 0
-# Peak dense bf16 tensor FLOP/s (no sparsity), by the name CUDA reports; H100: the SXM part.
-PEAK_BF16 = {"H200": 989e12, "H100": 989e12, "A100": 312e12, "L40S": 362e12}
 GPU_BUDGET_S = 360.0  # contender runs on a GPU; imports and setup come on top (docstring)
 TARGETS = {  # name: (comparison, bound), as the figures are read (never asserted)
     "dpo_vs_trl": ("<=", 0.6),
@@ -150,16 +142,7 @@ def setting_key(peft: str, checkpointing: bool) -> str:
     return f"peft={peft},gc={'on' if checkpointing else 'off'}"
 
 
-# -- device ---------------------------------------------------------------------------------
-def device_peak(name: str) -> tuple[str, float | None]:
-    """(file-name slug, peak dense bf16 FLOP/s) of a CUDA device name; None: not in the table."""
-    upper = name.upper()
-    for key, flops in PEAK_BF16.items():
-        if key in upper and not (key == "H100" and ("PCIE" in upper or "NVL" in upper)):
-            return key.lower(), flops
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_"), None
-
-
+# -- device and memory ----------------------------------------------------------------------
 def resolve_shape(shape: str) -> str:
     if shape != "auto":
         return shape
@@ -215,18 +198,13 @@ class Memory:
         return rss / 2**30 if rss is not None else None
 
 
-def fresh_accelerate_state() -> None:
-    """Forget accelerate's process-wide state: TRL's trainer sets bf16 mixed precision in it,
-    which the next `Accelerator()` would refuse to change."""
-    AcceleratorState._reset_state()
-    GradientState._reset_state()
-
-
 # -- data -----------------------------------------------------------------------------------
 def hh_lengths(tokenizer: PreTrainedTokenizerBase, overrides: list[str]) -> list[tuple[int, ...]]:
     """(prompt, chosen, rejected) token lengths of every hh_sample train pair, untruncated (the
     responses with their EOS, as training tokenizes them)."""
-    examples = load_split(compose_cfg("dataset=hh_sample", *overrides).dataset, "train").examples
+    examples = load_split(
+        compose_cfg([], "dataset=hh_sample", *overrides).dataset, "train"
+    ).examples
     items, _ = tokenize_examples(examples, tokenizer, 10**9, 10**9)
     return [(len(it.prompt_ids), len(it.response_ids[0]), len(it.response_ids[1])) for it in items]
 
@@ -261,6 +239,7 @@ def length_stats(pairs: Pairs) -> dict[str, dict[str, float]]:
 def config(shape: Shape, loss: str, peft: str, checkpointing: bool, overrides: list[str]):
     """The composed config of one contender: trainer=paper at the shape's batch and lengths."""
     return compose_cfg(
+        [],
         f"model={shape.model}",
         *shape.model_overrides,
         "dataset=hh_sample",
@@ -276,190 +255,6 @@ def config(shape: Shape, loss: str, peft: str, checkpointing: bool, overrides: l
         "logger=none",
         *overrides,
     )
-
-
-def build_model(cfg: DictConfig, shape: Shape) -> PreTrainedModel:
-    """The random-init policy of `cfg.model` in its dtype, the same weights every call;
-    initialised on the device (seconds at 7B, where the CPU would take minutes)."""
-    torch.manual_seed(SEED)
-    with torch.device(DEVICE):
-        return load_policy(cfg.model, shape.vocab_size)
-
-
-def parameters(model: torch.nn.Module) -> tuple[int, int]:
-    """(all parameters, trainable parameters)."""
-    params = list(model.parameters())
-    return sum(p.numel() for p in params), sum(p.numel() for p in params if p.requires_grad)
-
-
-def timed_steps(step: Callable[[], None], shape: Shape) -> list[float]:
-    """Seconds of `shape.timed` synchronized steps after `shape.warmup` untimed ones."""
-    for _ in range(shape.warmup):
-        step()
-    times = []
-    for _ in range(shape.timed):
-        sync()
-        start = time.perf_counter()
-        step()
-        sync()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def ours(cfg: DictConfig, shape: Shape, pairs: Pairs, pad_id: int) -> tuple[list[float], int, int]:
-    """rpo_exp's step (loss of `cfg.loss`): backward, clip, RMSprop; (times, all, trainable)."""
-    objective, _, layout = validate(cfg)
-    model = attach(build_model(cfg, shape), cfg.peft)
-    accelerator = Accelerator(cpu=DEVICE.type == "cpu")
-    trainer = Trainer(
-        cfg=cfg.trainer,
-        model=model,
-        objective=objective,
-        layout=layout,
-        pad_id=pad_id,
-        accelerator=accelerator,
-    )
-    split = Split(pairs.items)
-    if objective.needs_embeddings:
-        split.embeddings = pairs.embeddings
-    batch = list(range(len(pairs.items)))
-    split.ref = trainer.reference_table(split, trainer.sequence_keys(split, [batch]), "ref")
-    params = [p for p in trainer.scorer.parameters() if p.requires_grad]
-
-    def step() -> None:
-        trainer.backward(split, batch)
-        trainer.clip_grad_norm(params, cfg.trainer.max_grad_norm)
-        trainer.optimizer.step()
-        trainer.optimizer.zero_grad(set_to_none=True)
-
-    try:
-        return timed_steps(step, shape), *parameters(model)
-    finally:
-        accelerator.free_memory()
-
-
-def trl(
-    cfg: DictConfig, shape: Shape, pairs: Pairs, tokenizer: PreTrainedTokenizerBase
-) -> tuple[list[float], int, int]:
-    """TRL's `DPOTrainer` on the same pairs, model and settings; (times, all, trainable)."""
-    import trl.trainer.dpo_trainer as dpo_trainer
-    from datasets import Dataset, disable_progress_bars
-    from peft import LoraConfig
-    from transformers import PrinterCallback
-    from trl import DPOConfig, DPOTrainer
-
-    class PreTokenized(DPOTrainer):
-        """Takes prompt_ids / chosen_ids / rejected_ids as they are (no text to tokenize)."""
-
-        def _prepare_dataset(self, dataset, *args, **kwargs):
-            return dataset
-
-    t, model, peft_config = cfg.trainer, build_model(cfg, shape), None
-    if cfg.peft.name == "none":
-        model = model.float()  # fp32 master weights under bf16 autocast: bf16-mixed, as ours
-    else:  # peft=lora as `adapters.attach` builds it; peft makes the adapters fp32, as ours
-        targets = cfg.peft.target_modules
-        peft_config = LoraConfig(
-            r=cfg.peft.r,
-            lora_alpha=cfg.peft.alpha,
-            lora_dropout=cfg.peft.dropout,
-            target_modules=OmegaConf.to_container(targets)
-            if OmegaConf.is_list(targets)
-            else targets,
-            task_type="CAUSAL_LM",
-        )
-    data = Dataset.from_dict(
-        {
-            "prompt_ids": [list(it.prompt_ids) for it in pairs.items],
-            "chosen_ids": [list(it.response_ids[0]) for it in pairs.items],
-            "rejected_ids": [list(it.response_ids[1]) for it in pairs.items],
-        }
-    )
-    timer = step_timer()
-    hash_module = dpo_trainer.hash_module
-    dpo_trainer.hash_module = lambda module: uuid.uuid4().hex  # a fresh reference cache key
-    disable_progress_bars()  # datasets' map bars (caching TRL's reference log-probs)
-    try:
-        with tempfile.TemporaryDirectory() as out, warnings.catch_warnings():
-            # transformers 5 renames gradient_checkpointing, which TRL 1.16 still reads
-            warnings.simplefilter("ignore", FutureWarning)
-            args = DPOConfig(
-                output_dir=out,
-                per_device_train_batch_size=t.micro_batch_size,
-                gradient_accumulation_steps=t.batch_size // t.micro_batch_size,
-                max_length=t.max_length,  # >= every pair: nothing is truncated
-                precompute_ref_log_probs=True,
-                precompute_ref_batch_size=max(t.eval_batch_size // 2, 1),  # pairs, as ours
-                beta=cfg.loss.beta,
-                learning_rate=t.lr,
-                optim="rmsprop",
-                lr_scheduler_type="constant",
-                weight_decay=t.weight_decay,
-                max_grad_norm=t.max_grad_norm,
-                max_steps=shape.warmup + shape.timed,
-                bf16=True,
-                gradient_checkpointing=t.gradient_checkpointing,
-                padding_free=False,  # PADDING_FREE
-                report_to=[],
-                save_strategy="no",
-                logging_strategy="no",
-                use_cpu=DEVICE.type == "cpu",
-                dataloader_num_workers=0,
-                seed=SEED,
-                disable_tqdm=True,
-            )
-            trainer = PreTokenized(
-                model=model,
-                args=args,
-                train_dataset=data,
-                processing_class=tokenizer,
-                peft_config=peft_config,
-                callbacks=[timer],
-            )
-            trainer.remove_callback(PrinterCallback)  # no metrics dict on stdout
-            try:
-                trainer.train()
-                return timer.times[shape.warmup :], *parameters(trainer.model)
-            finally:
-                trainer.accelerator.free_memory()
-    finally:
-        dpo_trainer.hash_module = hash_module
-
-
-def measure(
-    run: Callable[[], tuple[list[float], int, int]],
-    pairs: Pairs,
-    memory: Memory,
-    peak_flops: float | None,
-) -> dict | str:
-    """The figures of one contender's run, or "oom" / "error: ..." when it failed."""
-    fresh_accelerate_state()
-    start_gib, started = memory.reset(), time.perf_counter()
-    try:
-        times, total, trainable = run()
-    except torch.OutOfMemoryError:
-        return "oom"
-    except Exception as err:  # a failing contender is recorded; the others still run
-        if any(sign in str(err) for sign in OOM_SIGNS):  # cuBLAS / NCCL out of memory
-            return "oom"
-        traceback.print_exc()
-        return f"error: {type(err).__name__}: {err}"
-    if not times:
-        return "error: no timed step ran"
-    seconds = statistics.median(times)
-    figures = {
-        "step_seconds": seconds,
-        "step_times": [round(t, 4) for t in times],
-        "tokens_per_second": pairs.tokens / seconds,
-        "mfu": 6 * total * pairs.tokens / seconds / peak_flops if peak_flops else None,
-        "peak_memory_gib": memory.peak_gib(),
-        "parameters": total,
-        "trainable_parameters": trainable,
-        "wall_seconds": round(time.perf_counter() - started, 1),  # build, setup, all steps
-    }
-    if start_gib is not None:
-        figures["start_memory_gib"] = start_gib  # left by earlier contenders (~0 expected)
-    return figures
 
 
 # -- report ---------------------------------------------------------------------------------
@@ -511,35 +306,58 @@ def ratio_lines(results: Results, key: str) -> None:
         )
 
 
-def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m rpo_exp.bench --paper",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--shape", choices=[*SHAPES, "auto"], default="auto")
-    parser.add_argument("--out", type=Path, help="the results JSON (default: see above)")
-    parser.add_argument(
-        "--budget-s", type=float, help=f"seconds of contender runs (GPU default {GPU_BUDGET_S})"
-    )
-    parser.add_argument("overrides", nargs="*", help="Hydra overrides for every config")
-    return parser.parse_args(argv)
+def measure(
+    build: Callable[[], Contender], shape: Shape, pairs: Pairs, memory: Memory, peak: float | None
+) -> dict | str:
+    """The figures of one contender, built alone (memory counted from before its model), or
+    "oom" / "error: ..." when it failed."""
+    fresh_accelerate_state()
+    start_gib, started = memory.reset(), time.perf_counter()
+    try:
+        contender = build()
+        try:
+            times = alternating({"it": contender.step}, shape.timed, shape.warmup)["it"]
+            total, trainable = contender.parameters()
+        finally:
+            contender.close()
+    except torch.OutOfMemoryError:
+        return "oom"
+    except Exception as err:  # a failing contender is recorded; the others still run
+        if any(sign in str(err) for sign in OOM_SIGNS):  # cuBLAS / NCCL out of memory
+            return "oom"
+        traceback.print_exc()
+        return f"error: {type(err).__name__}: {err}"
+    seconds = statistics.median(times)
+    figures = {
+        "step_seconds": seconds,
+        "step_times": [round(t, 4) for t in times],
+        "tokens_per_second": pairs.tokens / seconds,
+        "mfu": 6 * total * pairs.tokens / seconds / peak if peak else None,
+        "peak_memory_gib": memory.peak_gib(),
+        "parameters": total,
+        "trainable_parameters": trainable,
+        "wall_seconds": round(time.perf_counter() - started, 1),  # build, setup, all steps
+    }
+    if start_gib is not None:
+        figures["start_memory_gib"] = start_gib  # left by earlier contenders (~0 expected)
+    return figures
 
 
-def main(argv: list[str]) -> None:
-    args = parse(argv)
-    os.environ.setdefault("TQDM_DISABLE", "1")  # rpo_exp's and TRL's progress bars
-    shape_name = resolve_shape(args.shape)
-    shape, cuda = SHAPES[shape_name], DEVICE.type == "cuda"
-    slug, peak_flops = device_peak(torch.cuda.get_device_name(DEVICE)) if cuda else ("cpu", None)
-    name = f"results_gpu_{slug}.json" if cuda else "results_paper_cpu.json"
-    out = args.out or ROOT / "bench" / name
-    budget = args.budget_s if args.budget_s is not None else (GPU_BUDGET_S if cuda else None)
+def builder(
+    name: str, cfg: DictConfig, shape: Shape, pairs: Pairs, tokenizer: PreTrainedTokenizerBase
+) -> Callable[[], Contender]:
+    """What builds contender `name` (dpo, rpo: ours; trl_dpo: TRL's) on the pairs."""
+    if name == "trl_dpo":
+        return partial(trl, cfg, shape.vocab_size, pairs.items, tokenizer, shape.timed)
+    return partial(
+        ours, cfg, shape.vocab_size, pairs.items, pairs.embeddings, tokenizer.pad_token_id
+    )
+
+
+def paper_head(shape_name: str, shape: Shape, memory: Memory, peak, budget, overrides) -> dict:
+    """What the results file records before any figure."""
     has_trl = importlib.util.find_spec("trl") is not None
-    memory = Memory()
-    results = Results(
-        out,
-        title=f"make bench-gpu ({shape_name}: {shape.model}, {shape.pairs} pairs)",
+    return dict(
         shape=shape_name,
         model=shape.model,
         vocab_size=shape.vocab_size,
@@ -552,7 +370,7 @@ def main(argv: list[str]) -> None:
         timed_steps=shape.timed,
         precision="bf16-mixed",
         optimizer="rmsprop",
-        peak_flops=peak_flops,
+        peak_flops=peak,
         mfu_convention="6 x all model parameters (embeddings, LM head, adapters) x tokens",
         memory=memory.kind,
         trl={
@@ -560,14 +378,28 @@ def main(argv: list[str]) -> None:
             "padding_free": PADDING_FREE,
         },
         budget_s=budget,
-        overrides=args.overrides,
+        overrides=overrides,
         runs={},
         ratios={},
     )
-    tokenizer = load_tokenizer(compose_cfg(f"model={shape.model}", *args.overrides).model)
-    pairs = synthetic_pairs(hh_lengths(tokenizer, args.overrides), shape)
+
+
+def paper_bench(out: Path, shape_name: str, budget_s: float | None, overrides: list[str]) -> Path:
+    """Every setting x contender at the shape (`auto`: by device); returns the results file."""
+    shape_name = resolve_shape(shape_name)
+    shape, cuda = SHAPES[shape_name], DEVICE.type == "cuda"
+    _, peak = this_device()
+    budget = budget_s if budget_s is not None else (GPU_BUDGET_S if cuda else None)
+    memory = Memory()
+    results = Results(
+        out,
+        f"make bench-gpu ({shape_name}: {shape.model}, {shape.pairs} pairs)",
+        **paper_head(shape_name, shape, memory, peak, budget, overrides),
+    )
+    tokenizer = load_tokenizer(compose_cfg([], f"model={shape.model}", *overrides).model)
+    pairs = synthetic_pairs(hh_lengths(tokenizer, overrides), shape)
     stats = length_stats(pairs)
-    block = config(shape, "rpo", "none", False, args.overrides).loss.get("contrast_block")
+    block = config(shape, "rpo", "none", False, overrides).loss.get("contrast_block")
     results.add(
         f"data: {shape.pairs} pairs, {pairs.tokens} tokens a step; mean (max) lengths "
         + ", ".join(f"{k} {v['mean']:.0f} ({v['max']})" for k, v in stats.items())
@@ -580,23 +412,25 @@ def main(argv: list[str]) -> None:
     started = time.perf_counter()
     for peft, checkpointing in SETTINGS:
         key = setting_key(peft, checkpointing)
-        for contender in CONTENDERS:
-            loss = "rpo" if contender == "rpo" else "dpo"
-            cfg = config(shape, loss, peft, checkpointing, args.overrides)
+        for name in CONTENDERS:
+            cfg = config(shape, "rpo" if name == "rpo" else "dpo", peft, checkpointing, overrides)
             if budget is not None and time.perf_counter() - started > budget:
                 figures: dict | str = f"skipped: past the time budget ({budget:.0f} s)"
-            elif contender == "trl_dpo" and not has_trl:
+            elif name == "trl_dpo" and importlib.util.find_spec("trl") is None:
                 figures = "skipped: trl is not installed (make bench-gpu installs it)"
             else:
-                run = (
-                    partial(trl, cfg, shape, pairs, tokenizer)
-                    if contender == "trl_dpo"
-                    else partial(ours, cfg, shape, pairs, tokenizer.pad_token_id)
-                )
-                figures = measure(run, pairs, memory, peak_flops)
-            figure_lines(results, key, contender, figures)
+                build = builder(name, cfg, shape, pairs, tokenizer)
+                figures = measure(build, shape, pairs, memory, peak)
+            figure_lines(results, key, name, figures)
         ratio_lines(results, key)
         results.phase(key)
+    mfu_lines(results, shape_name)
+    results.finish()
+    return out
+
+
+def mfu_lines(results: Results, shape_name: str) -> None:
+    """rpo_exp DPO's MFU per setting at the 7b shape, and the best of them against its target."""
     mfu_7b = None
     if shape_name == "7b":
         mfu_7b = {
@@ -611,4 +445,3 @@ def main(argv: list[str]) -> None:
         mfu_7b=mfu_7b,
         targets={k: f"{c} {b}" for k, (c, b) in TARGETS.items()},
     )
-    results.add(f"complete; written to {out}", complete=True)

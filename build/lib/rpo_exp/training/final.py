@@ -1,0 +1,69 @@
+"""What a finished run leaves in its run dir: `final/` (weights and tokenizer, `save_final`)
+and `summary.json` (`write_summary`: the `REPORTED` eval metrics at step 0 and after training,
+wall time, peak RSS)."""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from pathlib import Path
+
+import psutil
+from omegaconf import DictConfig
+
+from rpo_exp.common.files import atomic_dir, write_text
+from rpo_exp.modeling.adapters import base_state, is_adapted, merge, save_adapter
+from rpo_exp.modeling.models import DTYPES, resolve_source
+
+# The eval metrics a run's summary reports, and the report's tables read (`final/<name>`).
+REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
+
+
+def save_final(cfg: DictConfig, model, tokenizer, state: dict, run_dir: Path) -> None:
+    """`final/` in `model.dtype` (whatever the master weights' dtype), complete or not there:
+    the whole policy, or with `peft` its adapter (plus, for a randomly initialised base, the
+    base in `final/base/`); with `peft.merge=true` also merged full weights in `final_merged/`."""
+    dtype = DTYPES[cfg.model.dtype]
+    state = {
+        k.removeprefix("model."): v.to(dtype) if v.is_floating_point() else v
+        for k, v in state.items()
+    }
+    final = run_dir / "final"
+    target = model.get_base_model() if is_adapted(model) else model
+
+    def save_weights(directory: Path, weights: dict) -> None:
+        target.save_pretrained(directory, state_dict=weights)
+        target.config.dtype = cfg.model.dtype  # save_pretrained wrote the master weights' dtype
+        target.config.save_pretrained(directory)
+
+    with atomic_dir(final, replace=True) as tmp:
+        if is_adapted(model):
+            if cfg.model.init_config is None:
+                base = resolve_source(cfg.model.name_or_path)
+                base = str(Path(base).resolve()) if Path(base).is_dir() else base
+            else:  # the base exists nowhere else
+                save_weights(tmp / "base", base_state(state))
+                base = str(final / "base")
+            save_adapter(model, state, tmp, base)
+        else:
+            save_weights(tmp, state)
+        tokenizer.save_pretrained(tmp)
+    if is_adapted(model) and cfg.peft.merge:
+        with atomic_dir(run_dir / "final_merged", replace=True) as tmp:
+            merge(final, tmp, dtype)
+            tokenizer.save_pretrained(tmp)
+
+
+def write_summary(run_dir: Path, started: float, before: dict, after: dict) -> dict:
+    """`summary.json` (written last: its presence marks a finished run), returned."""
+    summary = {
+        "run_dir": str(run_dir),
+        "wall_seconds": time.time() - started,  # this run (a multirun has several per process)
+        "process_seconds": time.time() - psutil.Process().create_time(),  # imports included
+        "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+        "before": {k: before[k] for k in REPORTED if k in before},
+        "after": {k: after[k] for k in REPORTED if k in after},
+    }
+    write_text(run_dir / "summary.json", json.dumps(summary, indent=2))
+    return summary

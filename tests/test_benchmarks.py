@@ -1,0 +1,141 @@
+"""The benchmarks (`rpo_exp.benchmarks`): the alternating timer, one results file per mode, the
+entry point's arguments read only by `main`; `python -m rpo_exp.bench --paper --shape tiny`
+(the paper-shape bench's CPU check, ~25 s on 2 idle cores): every setting measured for rpo_exp
+DPO and RPO, TRL where it is installed, MFU null without a GPU peak, the ratios computed from
+what ran; `--steps-only` on tiny_llama: every contender timed in the same rounds."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rpo_exp.benchmarks.results import Results, results_path
+from rpo_exp.benchmarks.timing import alternating, medians
+from tests.helpers import ROOT
+
+SETTINGS = ("peft=none,gc=on", "peft=none,gc=off", "peft=lora,gc=off", "peft=lora,gc=on")
+FIGURES = ("step_seconds", "tokens_per_second", "peak_memory_gib", "parameters")
+
+
+ENV = os.environ | {"CUDA_VISIBLE_DEVICES": "", "PYTHONUNBUFFERED": "1"}
+
+
+def bench(*args: str) -> subprocess.CompletedProcess:
+    """`python -m rpo_exp.bench <args>` on CPU."""
+    command = [sys.executable, "-m", "rpo_exp.bench", *args]
+    # shared cores can slow it several-fold
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT, env=ENV)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    return proc
+
+
+def test_contenders_alternate_within_each_round() -> None:
+    calls: list[str] = []
+    steps = {name: (lambda name=name: calls.append(name)) for name in ("a", "b", "c")}
+    times = alternating(steps, rounds=4, warmup=1, every={"c": 2})
+    warmup, rounds = ["a", "b", "c"], [["a", "b", "c"], ["a", "b"], ["a", "b", "c"], ["a", "b"]]
+    assert calls == [*warmup, *(name for round_ in rounds for name in round_)]
+    assert {k: len(v) for k, v in times.items()} == {"a": 4, "b": 4, "c": 2}
+    assert all(t >= 0 for v in times.values() for t in v)
+    assert medians({"a": [3.0, 1.0, 2.0]}) == {"a": 2.0}
+
+
+def test_one_results_file_per_mode(tmp_path: Path) -> None:
+    names = {
+        m: results_path(m, "h100").relative_to(ROOT).as_posix()
+        for m in ("default", "steps", "paper")
+    }
+    assert names == {
+        "default": "bench/results.json",
+        "steps": "bench/results_steps_h100.json",
+        "paper": "bench/results_paper_h100.json",
+    }
+    results = Results(tmp_path / "r.json", "a test")
+    results.add("one figure", step_seconds={"dpo": 1.5})
+    results.add("another", step_seconds={"rpo": 2.0})
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["step_seconds"] == {"dpo": 1.5, "rpo": 2.0} and data["complete"] is False
+
+
+def test_importing_the_bench_reads_no_command_line() -> None:
+    """pytest's (or any importer's) arguments are not the bench's: only `main(argv)` parses."""
+    code = (
+        "import sys; sys.argv = ['x', '--steps-only', 'model=tiny_llama']\n"
+        "import rpo_exp.bench, rpo_exp.benchmarks.cli\n"
+        "from rpo_exp.benchmarks.common import compose_cfg\n"
+        "print(compose_cfg([]).model.name)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=ENV
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.split()[-1] == "smollm2_135m"
+
+
+def test_help_lists_the_modes_and_their_files() -> None:
+    out = bench("--help").stdout
+    for text in ("--steps-only", "--paper", "results_steps_<device>.json", "results_paper_"):
+        assert text in out, text
+
+
+def test_steps_only_times_every_contender_in_one_phase(tmp_path: Path) -> None:
+    out = tmp_path / "steps.json"
+    bench("--steps-only", "--out", str(out), "model=tiny_llama")
+    data = json.loads(out.read_text())
+    assert data["complete"] and data["overrides"] == ["model=tiny_llama"]
+    contenders = {"bare", "dpo", "rpo"} | (
+        {"trl_dpo"} if importlib.util.find_spec("trl") else set()
+    )
+    assert set(data["step_seconds"]) == contenders
+    assert data["step_repeats"] == {"bare": 5, "dpo": 9, "rpo": 9} | (
+        {"trl_dpo": 5} if "trl_dpo" in contenders else {}
+    )
+    assert set(data["phase_seconds"]) == {"setup", "steps"}  # no phase of TRL's own
+    assert data["rpo_vs_dpo"] == data["step_seconds"]["rpo"] / data["step_seconds"]["dpo"]
+
+
+def measured(run: dict | str) -> bool:
+    """A contender's figures are real measurements (not "oom", "skipped: ..", "error: ..")."""
+    if not isinstance(run, dict):
+        return False
+    positive = all(run[k] is not None and run[k] > 0 for k in FIGURES)
+    return positive and run["mfu"] is None and len(run["step_times"]) == 2
+
+
+def test_paper_bench_tiny_shape_on_cpu(tmp_path: Path) -> None:
+    out = tmp_path / "paper.json"
+    proc = bench("--paper", "--shape", "tiny", "--out", str(out))
+    data = json.loads(out.read_text())
+    assert data["complete"] and data["shape"] == "tiny" and data["device"].startswith("cpu")
+    assert data["peak_flops"] is None and data["mfu_7b"] is None
+    assert data["tokens_per_step"] > 0
+    has_trl = importlib.util.find_spec("trl") is not None
+    assert sorted(data["runs"]) == sorted(SETTINGS) == sorted(data["ratios"])
+    for key in SETTINGS:
+        runs, ratios = data["runs"][key], data["ratios"][key]
+        assert measured(runs["dpo"]) and measured(runs["rpo"]), (key, runs)
+        dpo, rpo = runs["dpo"], runs["rpo"]
+        assert dpo["parameters"] == rpo["parameters"]
+        assert ratios["rpo_vs_dpo"] == rpo["step_seconds"] / dpo["step_seconds"]
+        if key.startswith("peft=lora"):
+            assert 0 < dpo["trainable_parameters"] < dpo["parameters"]
+        else:
+            assert dpo["trainable_parameters"] == dpo["parameters"]
+        trl = runs["trl_dpo"]
+        if has_trl:  # the same model: as many parameters, as many of them trained
+            assert measured(trl), (key, trl)
+            for name in ("parameters", "trainable_parameters"):
+                assert trl[name] == dpo[name], (key, name)
+            assert ratios["dpo_vs_trl"] == dpo["step_seconds"] / trl["step_seconds"]
+            assert ratios["memory_vs_trl"] == dpo["peak_memory_gib"] / trl["peak_memory_gib"]
+        else:
+            assert trl.startswith("skipped: trl is not installed"), trl
+            assert ratios["dpo_vs_trl"] is None and ratios["memory_vs_trl"] is None
+        for contender in ("dpo", "rpo", "trl_dpo"):  # each figure printed on its own line
+            if isinstance(runs[contender], dict):
+                assert f"[{key}] {contender:8s} step seconds" in proc.stdout
+                assert f"[{key}] {contender:8s} tokens/s" in proc.stdout
