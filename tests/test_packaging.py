@@ -57,3 +57,8 @@ def test_the_installed_package_composes_and_trains_outside_the_checkout(
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     assert (work / "run" / "final").is_dir() and (work / "run" / "metrics.jsonl").is_file()
+    bench = subprocess.run(
+        [sys.executable, "-m", "rpo_exp.bench", "--help"],
+        capture_output=True, text=True, cwd=work, env=env, timeout=120,
+    )  # fmt: skip
+    assert bench.returncode == 0 and "--paper" in bench.stdout, bench.stderr[-2000:]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import torch
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
-ROOT = Path(__file__).resolve().parents[2]
+from rpo_exp.common.paths import CONF_DIR
+
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 SEED = 0
 # Peak dense bf16 tensor FLOP/s (no sparsity), by the name CUDA reports; H100: the SXM part.
@@ -47,5 +47,5 @@ def this_device() -> tuple[str, float | None]:
 
 def compose_cfg(overrides: list[str], *more: str) -> DictConfig:
     """conf/config.yaml with the user's `overrides` (every config a bench composes), then `more`."""
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
         return compose(config_name="config", overrides=[*overrides, *more])

@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from rpo_exp.benchmarks.common import ROOT, device_name
+from rpo_exp.benchmarks.common import device_name
 from rpo_exp.common.files import write_text
 
 # One results file per mode: `make bench` (all figures, CPU or GPU), `--steps-only` (figures
@@ -20,8 +20,9 @@ FILES = {
 
 
 def results_path(mode: str, device: str) -> Path:
-    """bench/<the mode's file> for a device slug ("cpu", "h100", ..)."""
-    return ROOT / "bench" / FILES[mode].format(device=device)
+    """bench/<the mode's file> for a device slug ("cpu", "h100", ..), below the working
+    directory (`make bench` runs in the checkout: its bench/)."""
+    return Path("bench") / FILES[mode].format(device=device)
 
 
 def merged(into: dict, new: dict) -> dict:

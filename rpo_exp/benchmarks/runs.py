@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rpo_exp.benchmarks.common import ROOT, compose_cfg
+from rpo_exp.benchmarks.common import compose_cfg
 from rpo_exp.benchmarks.results import Results
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.paths import cache_dir
@@ -53,7 +53,6 @@ def train_run(*overrides: str, cache: Path | None = None) -> tuple[dict, str, fl
             ],
             check=True,
             capture_output=True,
-            cwd=ROOT,
             env=env,
         )
         seconds = time.perf_counter() - start

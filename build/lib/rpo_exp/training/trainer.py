@@ -118,6 +118,7 @@ class Trainer:
         optimizer = OPTIMIZERS[cfg.optimizer](params, lr=cfg.lr, weight_decay=cfg.weight_decay)
         # together: FSDP2 shards the model and its optimizer state
         self.scorer, self.optimizer = accelerator.prepare(scorer, optimizer)
+        self.params = [p for p in self.scorer.parameters() if p.requires_grad]
         self.device = accelerator.device
 
     # -- log-probs --------------------------------------------------------------------------
@@ -288,78 +289,106 @@ class Trainer:
         if self.tracker is not None:
             self.tracker.log_samples(step, rows)
 
+    def optimizer_step(
+        self, split: Split, batch: list[int], scheduler: LambdaLR | None = None
+    ) -> dict[str, float]:
+        """One optimizer step on `batch`, as `fit` takes it: loss and gradients (`backward`),
+        clipping to `trainer.max_grad_norm`, the update, the schedule's step, cleared gradients.
+        Returns the batch's metrics with `grad_norm` and the `lr` the update used."""
+        metrics = self.backward(split, batch)
+        if not self.objective.gather:
+            metrics = self.ranks.mean(metrics)
+        clip = self.cfg.max_grad_norm if self.cfg.max_grad_norm is not None else math.inf
+        grad_norm = self.clip_grad_norm(self.params, clip)
+        lr = scheduler.get_last_lr()[0] if scheduler else self.optimizer.param_groups[0]["lr"]
+        self.optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        return metrics | {"grad_norm": float(grad_norm), "lr": lr}
+
     def fit(
         self, train: Split, test: Split, resume: tuple[Path, dict] | None = None
     ) -> tuple[dict, dict]:
         """Train for trainer.max_steps (or trainer.epochs); returns eval metrics before/after.
         `resume`: a checkpoint and its progress (`Checkpoints.latest`) to continue from."""
-        cfg = self.cfg
-        order = self.layout.order(train.items, cfg, self.seed)
-        tests = eval_batches(test, cfg, self.layout)
-        initial = None
-        if self.objective.needs_reference:
-            keys = self.sequence_keys(train, order)
-            train.ref = self.reference_table(train, keys, "reference logps")
-            # The reference is the initial policy: its test log-probs are the step-0 policy's.
-            keys = self.sequence_keys(test, tests)
-            test.ref = initial = self.reference_table(test, keys, "reference logps (test)")
-        params = [p for p in self.scorer.parameters() if p.requires_grad]
-        optimizer = self.optimizer
-        scheduler = lr_schedule(cfg, optimizer, len(order), self.warmup)
+        order = self.layout.order(train.items, self.cfg, self.seed)
+        tests = eval_batches(test, self.cfg, self.layout)
+        initial = self.precompute_reference(train, order, test, tests)
+        scheduler = lr_schedule(self.cfg, self.optimizer, len(order), self.warmup)
         if resume is not None:
-            path, progress = resume
-            self.checkpoints.restore(path)
-            start, before = progress["step"], progress["before"]
-            with warnings.catch_warnings():  # "scheduler.step() before optimizer.step()"
-                warnings.simplefilter("ignore", UserWarning)
-                for _ in range(start):  # the schedule is a function of the step: replay it
-                    scheduler.step()
+            done, before = self.restore(resume, scheduler)
         else:
-            start, before = 0, self.evaluate(test, tests, 0, initial)
+            done, before = 0, self.evaluate(test, tests, 0, initial)
             if self.sampler is not None:
                 self.sample(0)
-        clip = cfg.max_grad_norm if cfg.max_grad_norm is not None else math.inf
-        guard = DivergenceGuard(cfg.divergence_factor)
-        every = cfg.checkpoint_every
+        guard = DivergenceGuard(self.cfg.divergence_factor)
         bar = tqdm(
-            order[start:],
+            order[done:],
             desc="train",
             unit="step",
-            initial=start,
+            initial=done,
             total=len(order),
             disable=not self.ranks.is_main,
         )
-        for step, batch in enumerate(bar, start + 1):
-            start = time.perf_counter()
-            metrics = self.backward(train, batch)
-            if not self.objective.gather:
-                metrics = self.ranks.mean(metrics)
-            grad_norm = self.clip_grad_norm(params, clip)
-            lr = scheduler.get_last_lr()[0]
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            seconds = time.perf_counter() - start
-            graded, frozen = self.layout.keys(train.items, batch)
-            tokens = sum(sum(map(len, train.sequence(k))) for k in graded + frozen)
-            metrics |= {
-                "grad_norm": float(grad_norm),
-                "lr": lr,
-                "examples_seen": step * cfg.batch_size,
-                "perf/step_seconds": seconds,
-                "perf/tokens_per_second": tokens / seconds,
-            }
+        for step, batch in enumerate(bar, done + 1):
+            started = time.perf_counter()
+            metrics = self.optimizer_step(train, batch, scheduler)
+            metrics |= self.step_figures(train, batch, step, time.perf_counter() - started)
             self.log(step, metrics)
             guard.check(step, metrics["loss"], metrics["grad_norm"])
             bar.set_postfix(loss=f"{metrics['loss']:.4f}")
-            if cfg.eval_every and step % cfg.eval_every == 0 and step < len(order):
-                self.evaluate(test, tests, step)  # the last step's evaluation follows the loop
-            if self.sampler is not None and step % cfg.sample_every == 0:
-                self.sample(step)
-            if self.checkpoints is not None and every and step % every == 0 and step < len(order):
-                self.checkpoints.save(step, before)
+            self.between_steps(step, len(order), test, tests, before)
         after = self.evaluate(test, tests, len(order))
         return before, after
+
+    def precompute_reference(
+        self, train: Split, order: list[list[int]], test: Split, tests: list[list[int]]
+    ) -> dict[SeqKey, float] | None:
+        """Reference log-probs of every train and test sequence, before the first update; the
+        test table is also the step-0 policy's (the reference is the initial policy). None
+        where the objective needs no reference."""
+        if not self.objective.needs_reference:
+            return None
+        train.ref = self.reference_table(train, self.sequence_keys(train, order), "reference logps")
+        keys = self.sequence_keys(test, tests)
+        test.ref = self.reference_table(test, keys, "reference logps (test)")
+        return test.ref
+
+    def restore(self, resume: tuple[Path, dict], scheduler: LambdaLR) -> tuple[int, dict]:
+        """Load a checkpoint and replay the schedule to its step; (steps done, eval before)."""
+        path, progress = resume
+        self.checkpoints.restore(path)
+        with warnings.catch_warnings():  # "scheduler.step() before optimizer.step()"
+            warnings.simplefilter("ignore", UserWarning)
+            for _ in range(progress["step"]):  # the schedule is a function of the step
+                scheduler.step()
+        return progress["step"], progress["before"]
+
+    def step_figures(
+        self, split: Split, batch: list[int], step: int, seconds: float
+    ) -> dict[str, float]:
+        """Progress and speed of one step: examples seen, seconds, tokens per second."""
+        graded, frozen = self.layout.keys(split.items, batch)
+        tokens = sum(sum(map(len, split.sequence(k))) for k in graded + frozen)
+        return {
+            "examples_seen": step * self.cfg.batch_size,
+            "perf/step_seconds": seconds,
+            "perf/tokens_per_second": tokens / seconds,
+        }
+
+    def between_steps(
+        self, step: int, last: int, test: Split, tests: list[list[int]], before: dict
+    ) -> None:
+        """What runs after a step when due: evaluation, samples, a checkpoint (the last
+        step's evaluation follows the loop; no checkpoint after the last step)."""
+        cfg, every = self.cfg, self.cfg.checkpoint_every
+        if cfg.eval_every and step % cfg.eval_every == 0 and step < last:
+            self.evaluate(test, tests, step)
+        if self.sampler is not None and step % cfg.sample_every == 0:
+            self.sample(step)
+        if self.checkpoints is not None and every and step % every == 0 and step < last:
+            self.checkpoints.save(step, before)
 
 
 WARMUPS = ("from_zero", "released")

@@ -1,0 +1,79 @@
+"""`python -m rpo_exp.bench [--steps-only | --paper] [flags] [Hydra overrides]`.
+
+Modes, each with its results file under bench/ (rewritten after every figure, with the device,
+the load average, each phase's seconds and `complete`, false until the last figure):
+- (default, `make bench`): step time of rpo_exp DPO and RPO, a bare step and TRL's
+  `DPOTrainer`, timed in alternation (`steps`); batch-64 and default-run peak RSS; a cached
+  9-job sweep vs the same jobs cold (`runs`) -> bench/results.json. Some 12-15 minutes on a
+  quiet 2-core CPU (est.).
+- `--steps-only`: the step times alone -> bench/results_steps_<device>.json.
+- `--paper` (`make bench-gpu`): the RPO paper's shapes (`paper`; `--shape`, `--budget-s`)
+  -> bench/results_paper_<device>.json.
+<device>: cpu, or the GPU's name (h100, h200, ..). Overrides apply to every config the bench
+composes (e.g. a local model dir on a machine without the hub); `--out` replaces the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import torch
+
+from rpo_exp.benchmarks.common import this_device
+from rpo_exp.benchmarks.paper import GPU_BUDGET_S, SHAPES, paper_bench
+from rpo_exp.benchmarks.results import Results, results_path
+from rpo_exp.benchmarks.runs import rss_lines, sweep, sweep_lines
+from rpo_exp.benchmarks.steps import MAX_LENGTH, PAIRS, step_bench
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m rpo_exp.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--steps-only", action="store_true", help="the step times alone")
+    mode.add_argument("--paper", action="store_true", help="the paper-shape bench")
+    parser.add_argument(
+        "--shape", choices=[*SHAPES, "auto"], default="auto", help="--paper: the model shape"
+    )
+    parser.add_argument(
+        "--budget-s",
+        type=float,
+        help=f"--paper: seconds of contender runs (GPU default {GPU_BUDGET_S})",
+    )
+    parser.add_argument("--out", type=Path, help="the results JSON (default: the mode's)")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides for every config")
+    return parser.parse_args(argv)
+
+
+def mode(args: argparse.Namespace) -> str:
+    return "paper" if args.paper else "steps" if args.steps_only else "default"
+
+
+def main(argv: list[str]) -> Path:
+    """Run the mode `argv` asks for; returns its results file."""
+    args = parse(argv)
+    out = args.out or results_path(mode(args), this_device()[0])
+    if args.paper:
+        return paper_bench(out, args.shape, args.budget_s, args.overrides)
+    title = "make bench" if mode(args) == "default" else "python -m rpo_exp.bench --steps-only"
+    results = Results(
+        out,
+        f"{title}, {PAIRS} pairs x <= {MAX_LENGTH} tokens",
+        torch=torch.__version__,
+        overrides=args.overrides,
+        pairs=PAIRS,
+        max_length=MAX_LENGTH,
+    )
+    step_bench(results, args.overrides)
+    if not args.steps_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            rss_lines(results, Path(tmp))
+            sweep_lines(results, sweep(Path(tmp), args.overrides, results.line))
+        results.phase("sweep")
+    results.finish()
+    return out

@@ -1,0 +1,95 @@
+"""Step time of rpo_exp DPO and RPO, a bare step and TRL's `DPOTrainer`, all four timed in
+alternation in one phase (`timing.alternating`): SmolLM2-135M (or the model the overrides
+name), the same 8 HH pairs of at most 64 tokens, reference log-probs precomputed, RMSprop."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from transformers import PreTrainedTokenizerBase
+
+from rpo_exp.benchmarks.common import DEVICE, compose_cfg
+from rpo_exp.benchmarks.contenders import Contender, bare, ours, trl
+from rpo_exp.benchmarks.results import Results
+from rpo_exp.benchmarks.timing import alternating, medians
+from rpo_exp.data.loading import load_split
+from rpo_exp.data.tokenization import Item, tokenize_examples
+from rpo_exp.modeling.embeddings import embed_prompts
+from rpo_exp.modeling.models import load_tokenizer
+
+PAIRS, MAX_LENGTH = 8, 64
+# Rounds: rpo_exp DPO and RPO are timed in every one (with 5, RPO/DPO came out 0.96 and 1.04
+# in two clean runs: too noisy for its 1.02 target); the bare and TRL steps, twice as slow,
+# in rounds 0, 2, .., 8.
+ROUNDS = 9
+EVERY = {"bare": 2, "trl_dpo": 2}
+RATIOS = (  # name, (numerator, denominator), target (read against, never asserted)
+    ("dpo_vs_bare", ("dpo", "bare"), 1.10),
+    ("rpo_vs_dpo", ("rpo", "dpo"), 1.02),
+    ("dpo_vs_trl", ("dpo", "trl_dpo"), 0.6),
+)
+
+
+def short_pairs(tokenizer: PreTrainedTokenizerBase, overrides: list[str]) -> list[Item]:
+    """The first PAIRS train pairs whose prompt + response fit MAX_LENGTH untruncated."""
+    examples = load_split(compose_cfg(overrides).dataset, "train").examples
+    items, _ = tokenize_examples(examples, tokenizer, MAX_LENGTH - 1, MAX_LENGTH)
+    keep = [
+        it
+        for i, it in enumerate(items)
+        if max(len(it.prompt_ids) + len(r) for r in it.response_ids) < MAX_LENGTH
+        and len(tokenizer(examples[i].prompt)["input_ids"]) == len(it.prompt_ids)
+    ]
+    return keep[:PAIRS]
+
+
+def contenders(
+    overrides: list[str], tokenizer: PreTrainedTokenizerBase, items: list[Item]
+) -> dict[str, Contender]:
+    """bare, dpo, rpo and (where installed) trl_dpo on the same model, tokens and batch."""
+
+    def cfg(loss: str):
+        batch = (f"trainer.batch_size={len(items)}", f"trainer.micro_batch_size={len(items)}")
+        return compose_cfg(overrides, f"loss={loss}", *batch)
+
+    vocab, pad = len(tokenizer), tokenizer.pad_token_id
+    rpo = cfg("rpo")
+    embeddings = embed_prompts([it.prompt_text for it in items], rpo.embedder, DEVICE)
+    built = {
+        "bare": bare(cfg("dpo"), vocab, items, pad),
+        "dpo": ours(cfg("dpo"), vocab, items, None, pad),
+        "rpo": ours(rpo, vocab, items, embeddings, pad),
+    }
+    if importlib.util.find_spec("trl") is not None:  # `make bench` installs it
+        built["trl_dpo"] = trl(cfg("dpo"), vocab, items, tokenizer, ROUNDS)
+    return built
+
+
+def step_lines(results: Results, times: dict[str, list[float]]) -> None:
+    """Step seconds of each contender, then each ratio whose two steps were measured."""
+    seconds = medians(times)
+    for name, value in seconds.items():
+        results.add(
+            f"step seconds  {name:8s} {value:7.2f}   (median of {len(times[name])})",
+            step_seconds={name: value},
+            step_repeats={name: len(times[name])},
+        )
+    for key, (num, den), target in RATIOS:
+        if num in seconds and den in seconds:
+            ratio = seconds[num] / seconds[den]
+            results.add(f"{key:12s} {ratio:5.2f}   (target <= {target})", **{key: ratio})
+
+
+def step_bench(results: Results, overrides: list[str]) -> None:
+    """Build the contenders (phase setup), then time them in alternation (phase steps)."""
+    tokenizer = load_tokenizer(compose_cfg(overrides).model)
+    items = short_pairs(tokenizer, overrides)
+    built = contenders(overrides, tokenizer, items)
+    results.phase("setup")
+    try:
+        times = alternating({k: c.step for k, c in built.items()}, ROUNDS, 1, EVERY)
+    finally:
+        for contender in built.values():
+            contender.close()
+    step_lines(results, times)
+    results.phase("steps")
