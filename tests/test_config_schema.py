@@ -153,8 +153,12 @@ SAMPLING_REFUSED = {  # (config, overrides) -> message
 
 @pytest.mark.parametrize(
     ("config", "group", "schema"),
-    [("config", g, s) for g, s in GROUPS.items() if g not in ("eval", "onpolicy", "study")]
-    + [("study", g, GROUPS[g]) for g in ("eval", "onpolicy", "study")]
+    [
+        ("config", g, s)
+        for g, s in GROUPS.items()
+        if g not in ("eval", "reward", "onpolicy", "study")
+    ]
+    + [("study", g, GROUPS[g]) for g in ("eval", "reward", "onpolicy", "study")]
     + [("evaluate", "judge", JudgeSchema)],
 )
 def test_every_key_of_the_schema_is_in_the_composed_config(
