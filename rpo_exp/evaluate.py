@@ -9,7 +9,7 @@ from pathlib import Path
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from rpo_exp.common.cli import command
+from rpo_exp.config.entry import command
 from rpo_exp.config.validation import check_evaluation
 from rpo_exp.evaluation.generation import check_engine
 from rpo_exp.evaluation.pipeline import evaluate, judge_for, policy_and_dataset, report

@@ -25,9 +25,9 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.choice import distinct_choice
-from rpo_exp.common.cli import command
 from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import write_text
+from rpo_exp.config.entry import command
 from rpo_exp.config.validation import check_sampling_command
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.records import Prompt

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from rpo_exp.common.cli import command
 from rpo_exp.common.errors import ConfigError
+from rpo_exp.config.entry import command
 from rpo_exp.config.validation import validate
 from rpo_exp.data.prepare import prepare_split, tokenize_settings
 from rpo_exp.data.records import Example

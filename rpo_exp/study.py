@@ -31,8 +31,8 @@ import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from rpo_exp.common.cli import command
 from rpo_exp.common.paths import NOTEBOOKS_DIR
+from rpo_exp.config.entry import command
 from rpo_exp.config.validation import check_sampling_command, study_run_name
 from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.pipeline import evaluate
@@ -84,7 +84,7 @@ def train(cfg: DictConfig, data_dir: Path, runs: Path) -> list[Job]:
         f"dataset.path={data_dir / 'train.jsonl'}",
         f"dataset.test_path={data_dir / 'test.jsonl'}",
         f"trainer.max_steps={cfg.study.steps}",
-        f"trainer.batch_size={cfg.study.batch_size}",
+        f"trainer.batch_size={cfg.study.prompts_per_step}",
         f"trainer.max_prompt_length={on.max_prompt_length}",
         f"trainer.max_length={on.max_prompt_length + on.max_new_tokens + 8}",
         *passed_through(),

@@ -17,7 +17,7 @@ from accelerate import Accelerator
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from rpo_exp.common.cli import command
+from rpo_exp.config.entry import command
 from rpo_exp.config.validation import validate
 from rpo_exp.data.loading import cross_split_duplicates
 from rpo_exp.data.prepare import prepare_split

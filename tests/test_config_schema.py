@@ -4,13 +4,16 @@ weights load, naming the key and what is valid; the commands exit 2 on what the 
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 import torch
+from omegaconf import OmegaConf
 from transformers import get_scheduler
 
 from rpo_exp.common.errors import ConfigError
+from rpo_exp.config.schema import GROUPS, JudgeSchema, TrainerSchema, base_node
 from rpo_exp.config.validation import SCHEDULERS, check_evaluation, check_sampling_command, validate
 from tests.helpers import TINY, compose_cfg, run_cli, run_train
 
@@ -65,6 +68,11 @@ TRAIN_REFUSED = {  # overrides (space-separated) -> what the message must say
     "trainer.lr_scheduler=cosine_with_min_lr": "trainer.lr_scheduler=cosine_with_min_lr: needs a "
     "min_lr, which no trainer key sets; must be one of",
     "trainer.lr_scheduler=warmup_stable_decay": "warmup_stable_decay: needs num_decay_steps",
+    "+trainer.eval_batch_size=64": "trainer.eval_batch_size was renamed trainer.forward_batch_size",
+    "dataset.on_bad_row=bogus": r"dataset.on_bad_row=bogus: Invalid value 'bogus', expected one "
+    r"of \[error, skip\]",
+    f"{GROUPED} dataset.pairing=bogus": r"dataset.pairing=bogus: Invalid value 'bogus', expected "
+    r"one of \[best_vs_random, best_vs_worst\]",
 }
 
 TRAIN_ACCEPTED = [  # what users set today keeps validating
@@ -139,7 +147,35 @@ SAMPLING_REFUSED = {  # (config, overrides) -> message
     ("study", "eval.temperature=0"): "eval.kl=true with eval.temperature=0",
     ("study", "study.steps=abc"): "study.steps=abc: Value 'abc' of type 'str' could not be",
     ("study", "+study.foo=1"): "study.foo: unknown key; valid: losses, betas, seeds",
+    ("study", "+study.batch_size=2"): "study.batch_size was renamed study.prompts_per_step",
 }
+
+
+@pytest.mark.parametrize(
+    ("config", "group", "schema"),
+    [
+        ("config", g, s)
+        for g, s in GROUPS.items()
+        if g not in ("eval", "reward", "onpolicy", "study")
+    ]
+    + [("study", g, GROUPS[g]) for g in ("eval", "reward", "onpolicy", "study")]
+    + [("evaluate", "judge", JudgeSchema)],
+)
+def test_every_key_of_the_schema_is_in_the_composed_config(
+    config: str, group: str, schema: type
+) -> None:
+    """The schema's defaults are the defaults: the group YAMLs extend them, so every key can be
+    overridden without `+` (`trainer.warmup_steps=10`), though no YAML spells it."""
+    cfg = compose_cfg(f"{group}.{fields(schema)[-1].name}=null", config_name=config)
+    assert set(cfg[group]) == {f.name for f in fields(schema)}
+
+
+def test_the_default_run_sets_only_what_differs_from_the_schema() -> None:
+    """`trainer=default` is the schema's trainer with the CPU run's steps and eval subset."""
+    trainer = compose_cfg("trainer.warmup_steps=10").trainer
+    expected = OmegaConf.to_container(base_node(TrainerSchema))
+    expected |= {"max_steps": 16, "eval_max_examples": 48, "warmup_steps": 10}
+    assert OmegaConf.to_container(trainer) == expected
 
 
 def overrides(text: str) -> list[str]:
@@ -206,6 +242,16 @@ CLI_REFUSED = [  # (module, arguments, what stderr says): each exits 2
     ("rpo_exp.evaluate", ["judge=reward", "eval.kl=true"], "error: eval.kl=true with eval.temp"),
     ("rpo_exp.evaluate", ["eval.split=bogus"], "error: eval.split=bogus: Invalid value 'bogus'"),
     ("rpo_exp.onpolicy", ["onpolicy.k=1"], "error: onpolicy.k=1: must be an integer >= 2"),
+    (
+        "rpo_exp.train",
+        ["trainer.eval_batch_size=64"],
+        "error: trainer.eval_batch_size was renamed trainer.forward_batch_size",
+    ),
+    (
+        "rpo_exp.study",
+        ["+study.batch_size=2"],
+        "error: study.batch_size was renamed study.prompts_per_step",
+    ),
 ]
 
 

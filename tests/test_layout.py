@@ -5,8 +5,12 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from omegaconf import OmegaConf
+
+from rpo_exp.config.schema import BASES, GROUPS, base_node
 
 PACKAGE = Path(__file__).resolve().parents[1] / "rpo_exp"
 # Lowest first; a module may import from its own floor or below, never above.
@@ -162,3 +166,57 @@ def test_the_project_cites_only_what_users_have() -> None:
     ]
     assert not found, f"cites what users do not have: {found[:10]}"
     assert (root / "docs" / "method.md").is_file()
+
+
+CONF = PACKAGE.parent / "conf"
+TYPED_YAMLS = sorted(p for g in BASES if (CONF / g).is_dir() for p in (CONF / g).glob("*.yaml"))
+
+
+def same(a: Any, b: Any) -> bool:
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+def inherited(path: Path) -> dict[str, Any]:
+    """What the defaults list of the group YAML `path` gives before its own keys: the schema's
+    base (`/base/<group>@_here_`, or `@key` for a nested one) and the same-group YAMLs it
+    extends."""
+    out: dict[str, Any] = {}
+    for entry in OmegaConf.to_container(OmegaConf.load(path)).get("defaults", []):
+        if not isinstance(entry, str) or entry == "_self_":
+            continue  # a group choice (`prompts: paper`) fills a key, it sets no default
+        name, _, at = entry.partition("@")
+        if name.startswith("/base/"):
+            node = OmegaConf.to_container(base_node(BASES[name.removeprefix("/base/")]))
+            out |= node if at in ("", "_here_") else {at: node}
+        else:
+            out |= given(path.parent / f"{name}.yaml")
+    return out
+
+
+def given(path: Path) -> dict[str, Any]:
+    own = OmegaConf.to_container(OmegaConf.load(path))
+    return inherited(path) | {k: v for k, v in own.items() if k != "defaults"}
+
+
+@pytest.mark.parametrize("path", TYPED_YAMLS, ids=lambda p: str(p.relative_to(CONF)))
+def test_a_group_yaml_sets_only_what_differs_from_its_base(path: Path) -> None:
+    """Every default is given once: in the schema (`rpo_exp/config/schema.py`), or in the YAML
+    a YAML extends; a group YAML extends its base and sets only what differs (its `name` names
+    the option)."""
+    base = inherited(path)
+    if path.parent.name in GROUPS:
+        assert base, f"{path.name}: its defaults list extends no base (/base/<group>@_here_)"
+    own = OmegaConf.to_container(OmegaConf.load(path))
+    keys = [k for k in own if k not in ("defaults", "name") and k in base]
+    again = [k for k in keys if same(own[k], base[k])]
+    assert not again, f"{path}: repeats its base's {again}"
+
+
+@pytest.mark.parametrize("config", ["onpolicy.yaml", "study.yaml", "evaluate.yaml", "config.yaml"])
+def test_a_commands_yaml_sets_only_what_differs_from_the_schema(config: str) -> None:
+    own = OmegaConf.to_container(OmegaConf.load(CONF / config))
+    for group, node in own.items():
+        if group in GROUPS and isinstance(node, dict):
+            base = OmegaConf.to_container(base_node(GROUPS[group]))
+            again = [k for k, v in node.items() if k in base and same(v, base[k])]
+            assert not again, f"{config}: {group}.{again} repeat the schema's defaults"

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import torch
 import torch.nn.functional as F
-import yaml
 from omegaconf import OmegaConf
 
 from rpo_exp.config.validation import validate
@@ -23,7 +22,7 @@ from rpo_exp.data.rendering import render
 from rpo_exp.data.tokenization import Item, tokenize_examples
 from rpo_exp.training.layouts import SeqLogps
 from rpo_exp.training.trainer import lr_schedule
-from tests.helpers import CONF, ROOT, TINY, compose_cfg
+from tests.helpers import ROOT, TINY, compose_cfg
 
 SAMPLE = ROOT / "rpo_exp" / "data" / "samples" / "hh_sample"
 
@@ -222,7 +221,7 @@ def test_the_switch_sets_each_setting_and_docs_table_is_the_switch() -> None:
     assert compose_cfg(*TINY, "dataset=capybara_sample").loss.tau == 0.75
     # every key of the switch is a row of docs/reproducing.md with both values
     values = {
-        n: yaml.safe_load((CONF / "protocol" / f"{n}.yaml").read_text())
+        n: OmegaConf.to_container(compose_cfg(*TINY, f"protocol={n}").protocol)
         for n in ("paper", "released")
     }
     assert values["paper"].keys() == values["released"].keys()

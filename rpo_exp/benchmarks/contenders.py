@@ -232,7 +232,7 @@ def trl(
             gradient_accumulation_steps=t.batch_size // t.micro_batch_size,
             max_length=t.max_length,  # >= every pair: nothing is truncated
             precompute_ref_log_probs=True,
-            precompute_ref_batch_size=max(t.eval_batch_size // 2, 1),  # pairs, as ours
+            precompute_ref_batch_size=max(t.forward_batch_size // 2, 1),  # pairs, as ours
             beta=cfg.loss.beta,
             learning_rate=t.lr,
             optim="rmsprop",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import hydra
@@ -31,9 +31,13 @@ USER_ERRORS = (ConfigError, DataError, DivergenceError, NonFiniteError, StorageE
 OUTPUT_DIRS = ("hydra.run.dir", "hydra.sweep.dir")
 
 
-def command(config_name: str) -> Callable[[Callable[[DictConfig], None]], Callable[[], None]]:
+def command(
+    config_name: str, argv_checks: Sequence[Callable[[str], str | None]] = ()
+) -> Callable[[Callable[[DictConfig], None]], Callable[[], None]]:
     """`@command("config")` on a command's `main(cfg)`: Hydra's `@hydra.main` with
-    `conf/<config_name>.yaml`, and the exit statuses of the module docstring."""
+    `conf/<config_name>.yaml`, and the exit statuses of the module docstring. Each of
+    `argv_checks` says what is wrong with a command-line argument (else None), before Hydra
+    reads it."""
 
     def decorate(task: Callable[[DictConfig], None]) -> Callable[[], None]:
         entered = []  # Hydra composed the config and called the task
@@ -51,9 +55,10 @@ def command(config_name: str) -> Callable[[Callable[[DictConfig], None]], Callab
 
         @functools.wraps(task)
         def main() -> None:
-            for problem in map(output_dir_problem, sys.argv[1:]):
-                if problem:
-                    refuse(problem)
+            for check in (output_dir_problem, *argv_checks):
+                for problem in map(check, sys.argv[1:]):
+                    if problem:
+                        refuse(problem)
             try:
                 run()
             except SystemExit as exit:  # Hydra reports its errors, then exits 1

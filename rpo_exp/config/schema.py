@@ -1,5 +1,7 @@
-"""The typed schema of every config group and of each command's top level: Hydra structured
-configs (dataclasses in Hydra's `ConfigStore`, group `schema`).
+"""The typed schema of every config group and of each command's top level, and every group's
+defaults: each field's default (documented beside it) is the one default of its key. Each group
+YAML extends its group's base (`defaults: [/base/<group>@_here_, _self_]`: the dataclass
+defaults as plain values in Hydra's `ConfigStore`, group `base`) and sets only what differs.
 
 `check_schema` merges each composed group into its schema, so an unknown key (a typo,
 `+trainer.foo=1`, `+weighting.tau=0.1`) or a value of the wrong type (`trainer.lr=abc`,
@@ -74,121 +76,129 @@ STOP = ["\n\nHuman:", "\n\nAssistant:"]
 
 
 @dataclass
-class ModelSchema:
+class ModelSchema:  # conf/model/
     name: str
-    name_or_path: str | None = None
-    tokenizer: str | None = None
-    revision: str | None = None
-    dtype: Dtype = Dtype["float32"]
-    attn_implementation: Attention = Attention["sdpa"]
-    prompt_format: PromptFormat = PromptFormat["raw"]  # the default of datasets with null
-    init_config: dict[str, Any] | None = None
+    name_or_path: str | None = None  # a hub id, a local dir or a pkg:// GGUF; null: init_config
+    tokenizer: str | None = None  # null: the model's own
+    revision: str | None = None  # hub revision (commit, tag or branch); null: the default branch
+    dtype: Dtype = Dtype["float32"]  # the weights' dtype; final/ is written in it
+    attn_implementation: Attention = Attention["sdpa"]  # docs/method.md, "Packed batches"
+    prompt_format: PromptFormat = PromptFormat["raw"]  # how datasets with prompt_format null render
+    init_config: dict[str, Any] | None = None  # a dict builds a randomly initialised model of it
 
 
 @dataclass
-class TrainerSchema:
-    batch_size: int = 8
-    micro_batch_size: int = 8
-    eval_batch_size: int = 32
+class TrainerSchema:  # conf/trainer/: default (the CPU run), paper (RPO paper Table 6)
+    batch_size: int = 8  # the global batch (every rank together)
+    micro_batch_size: int = 8  # bounds memory; the same loss and gradients as one batch
+    forward_batch_size: int = 32  # sequences per no-grad forward (reference log-probs, eval)
     lr: float = 5e-6
-    optimizer: Optimizer = Optimizer["rmsprop"]
+    optimizer: Optimizer = Optimizer["rmsprop"]  # rmsprop | adamw
     weight_decay: float = 0.0
+    # a transformers.get_scheduler name that needs no metric or extra argument (linear, ...)
     lr_scheduler: str = "constant_with_warmup"
     warmup_steps: int = 0
-    max_grad_norm: float | None = 10.0
-    max_steps: int | None = None
+    max_grad_norm: float | None = 10.0  # null: no clipping
+    max_steps: int | None = None  # null: run trainer.epochs epochs
     epochs: int = 1
-    max_prompt_length: int = 256
-    max_length: int = 512
-    eval_max_examples: int | None = None
-    checkpoint_every: int | None = None
-    resume: Resume = Resume["auto"]
-    overwrite: bool = False
-    divergence_factor: float | None = 100.0
-    precision: Precision = Precision["auto"]
-    gradient_checkpointing: bool = False
-    eval_every: int | None = None
-    sample_every: int | None = None
-    sample_prompts: int = 4
+    max_prompt_length: int = 256  # tokens
+    max_length: int = 512  # tokens, prompt + response
+    eval_max_examples: int | None = None  # seeded subset of the test split evaluated; null: all
+    checkpoint_every: int | None = None  # steps between checkpoints (model, optimizer, RNG)
+    resume: Resume = Resume["auto"]  # auto: continue from the newest valid checkpoint | never
+    overwrite: bool = False  # true: a rerun into a finished run dir starts afresh (else refused)
+    divergence_factor: float | None = 100.0  # stop when loss or grad norm exceeds this many
+    # times its first value; null: never
+    precision: Precision = Precision["auto"]  # auto (bf16-mixed for bfloat16 models, else fp32)
+    gradient_checkpointing: bool = False  # recompute activations in backward (same gradients)
+    eval_every: int | None = None  # steps between held-out evaluations (besides 0 and the end)
+    sample_every: int | None = None  # steps between greedy samples of held-out prompts
+    sample_prompts: int = 4  # how many held-out prompts (a fixed seeded choice) are sampled
     sample_max_new_tokens: int = 48
 
 
 @dataclass
-class DatasetSchema:
+class DatasetSchema:  # conf/dataset/
     name: str
-    format: str = "hh"
-    hub_id: str | None = None
+    format: str  # the raw-schema parser in rpo_exp.data.loading (FORMATS)
+    hub_id: str | None = None  # a Hub dataset id, or a local dir in the Hub's layout
     hub_config: str | None = None
-    revision: str | None = None
-    hub_splits: dict[str, str | None] = field(default_factory=dict)
-    sample: str | None = None
-    path: str | None = None
-    test_path: str | None = None
+    revision: str | None = None  # hub revision (commit, tag or branch); null: the default branch
+    # {train: <split>, test: <split>}; test null: split train by test_size
+    hub_splits: dict[str, str | None] = field(
+        default_factory=lambda: {"train": "train", "test": "test"}
+    )
+    sample: str | None = None  # a shipped sample folder under rpo_exp/data/samples/
+    path: str | None = None  # local JSONL/JSON/Parquet file in the raw schema (over hub_id)
+    test_path: str | None = None  # local test file; null: `path` split by test_size (seeded)
     test_size: float = 0.1
-    on_bad_row: BadRow = BadRow["error"]
-    unpaired: bool = False
-    pairing: Pairing = Pairing["best_vs_random"]
+    on_bad_row: BadRow = BadRow["error"]  # error: stop, naming file and line | skip: count, log
+    unpaired: bool = False  # loss=rpo/simpo_rpo on pairs: split into independent items (M x N)
+    pairing: Pairing = Pairing["best_vs_random"]  # grouped data for pairwise losses
     max_train_examples: int | None = None
     max_test_examples: int | None = None
     columns: dict[str, str] = field(default_factory=dict)  # {schema name: the data's name}
-    prompt_format: PromptFormat | None = None  # None: model.prompt_format
+    # raw | chat_template | released (docs/method.md, "Prompt formats"); null: model.prompt_format
+    prompt_format: PromptFormat | None = None
 
 
 @dataclass
-class EmbedderSchema:
+class EmbedderSchema:  # conf/embedder/
     name: str
-    name_or_path: str | None = None
-    zip_parts: list[str] | None = None
+    name_or_path: str | None = None  # a sentence-transformers dir, hub id or pkg:// path
+    zip_parts: list[str] | None = None  # a zip in parts, unpacked once into $RPO_EXP_CACHE
     batch_size: int = 64
     text: EmbedText = EmbedText["rendered"]  # the prompt as the policy reads it, or raw
 
 
 @dataclass
-class PeftSchema:
+class PeftSchema:  # conf/peft/; docs/method.md, "Adapters"
     name: Adapter = Adapter["none"]
     r: int = 16
     alpha: float = 32.0
-    dropout: float = 0.0
+    dropout: float = 0.0  # > 0 needs trainer.micro_batch_size = trainer.batch_size
     target_modules: Any = None  # a list of module names, or peft's "all-linear"
-    merge: bool = False
+    merge: bool = False  # true: also write base + adapter merged into final_merged/
 
 
 @dataclass
-class LoggerSchema:
+class LoggerSchema:  # conf/logger/
     name: LoggerName = LoggerName["wandb"]
     mode: LoggerMode = LoggerMode["offline"]
     project: str = "rpo_exp"
-    entity: str | None = None
-    group: str | None = None
-    tags: list[str] = field(default_factory=list)
+    entity: str | None = None  # null: the API key's default entity
+    group: str | None = None  # null: the experiment's name (experiment=...), else the sweep dir
+    tags: list[str] = field(default_factory=list)  # extra tags, e.g. logger.tags=[first_try]
 
 
 @dataclass
-class EvalSchema:  # conf/eval/default.yaml
-    num_samples: int = 256
+class EvalSchema:  # conf/eval/ (paper Table 6 / Appendix F: 256 comparisons, temperature 0)
+    num_samples: int = 256  # held-out prompts (distinct), a seeded choice from the split
     split: Split = Split["test"]
-    engine: Engine = Engine["hf"]
-    batch_size: int = 8
-    max_prompt_length: int = 256
+    engine: Engine = Engine["hf"]  # hf (transformers generate) | vllm (CUDA)
+    batch_size: int = 8  # prompts per generate() call
+    max_prompt_length: int = 256  # tokens; longer prompts are cut from the left, as in training
     max_new_tokens: int = 128
-    temperature: float = 0.0
-    top_p: float = 1.0
-    stop: list[str] = field(default_factory=lambda: list(STOP))
-    seed: int = 0
-    task: Task = Task["auto"]
-    against: str | None = None  # null | initial | a run dir
-    judge_repeats: int = 1
-    bootstrap: int = 10000
-    kl: bool = False
-    regenerate: bool = False
+    temperature: float = 0.0  # 0: greedy
+    top_p: float = 1.0  # temperature > 0 only
+    stop: list[str] = field(default_factory=lambda: list(STOP))  # a response ends before these
+    seed: int = 0  # prompt choice, sampling, order draws, bootstrap
+    task: Task = Task["auto"]  # dialogue | summarization | auto (summarization for TL;DR)
+    # null: the dataset's preferred response | initial: the run's initial policy's own samples |
+    # a run dir: its generations
+    against: str | None = None
+    judge_repeats: int = 1  # judge each pair R times with fresh order draws; spread reported
+    bootstrap: int = 10000  # resamples for the 95% interval
+    kl: bool = False  # judge=reward: also estimate KL(policy || initial) (temperature > 0)
+    regenerate: bool = False  # true: sample again even when eval/generations.jsonl matches
 
 
 @dataclass
 class JudgeServerSchema:  # judge=local's server
-    model: str
+    model: str  # a .gguf file, or a dir holding one
     n_ctx: int = 2048
-    n_threads: int | None = None
-    start_timeout: float = 180.0
+    n_threads: int | None = None  # null: all cores
+    start_timeout: float = 180.0  # seconds to wait for the server to answer
 
 
 @dataclass
@@ -196,27 +206,27 @@ class JudgeSchema:  # judge=openai | local
     name: JudgeName = JudgeName["openai"]
     base_url: str | None = None
     model: str | None = None
-    api_key_env: str | None = None
-    verdict: Verdict = Verdict["text"]
+    api_key_env: str | None = None  # the environment variable holding the key
+    verdict: Verdict = Verdict["text"]  # text: parse the reply | logprobs: P("1") vs P("2")
     temperature: float = 0.0
-    max_tokens: int = 64
+    max_tokens: int = 64  # text replies; logprobs reads one token
     top_logprobs: int = 20
-    attempts: int = 3
-    max_retries: int = 6
-    timeout: float = 120.0
-    connect_timeout: float = 10.0
-    concurrency: int = 8
-    server: JudgeServerSchema | None = None
+    attempts: int = 3  # requests per comparison while the reply is unparseable, then invalid
+    max_retries: int = 6  # the client's own retries, exponential backoff, on rate limits and 5xx
+    timeout: float = 120.0  # seconds per request
+    connect_timeout: float = 10.0  # seconds for the reachability check before judging
+    concurrency: int = 8  # requests in flight
+    server: JudgeServerSchema | None = None  # judge=local: the server the evaluator starts
     prompts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class RewardSchema:  # conf/reward/
     name: RewardName = RewardName["sentiment"]
-    name_or_path: str | None = None
+    name_or_path: str | None = None  # reward_model: a hub id or a local dir
     dtype: Dtype = Dtype["bfloat16"]
-    batch_size: int = 8
-    max_length: int = 1024
+    batch_size: int = 8  # sequences per forward
+    max_length: int = 1024  # tokens
 
 
 @dataclass
@@ -227,40 +237,44 @@ class RewardJudgeSchema:  # judge=reward
 
 @dataclass
 class OnpolicySchema:  # conf/onpolicy.yaml's onpolicy
-    k: int = 4
-    max_prompts: int | None = None
-    max_test_prompts: int | None = None
-    temperature: float = 1.0
+    k: int = 4  # responses per prompt (>= 2)
+    max_prompts: int | None = None  # per split; null: every distinct prompt
+    max_test_prompts: int | None = None  # the test split's; null: as max_prompts
+    temperature: float = 1.0  # > 0: K different samples
     top_p: float = 1.0
     max_new_tokens: int = 32
-    max_prompt_length: int = 256
-    batch_size: int = 8
-    stop: list[str] = field(default_factory=lambda: list(STOP))
+    max_prompt_length: int = 256  # tokens; longer prompts are cut from the left, as in training
+    batch_size: int = 8  # sequences per generate() call
+    stop: list[str] = field(default_factory=lambda: list(STOP))  # a response ends before these
     seed: int = 0
-    overwrite: bool = False
+    overwrite: bool = False  # true: replace data of another config in the output dir
 
 
 @dataclass
 class StudySchema:  # conf/study.yaml's study
     losses: list[str] = field(default_factory=list)
-    betas: dict[str, list[float]] = field(default_factory=dict)
+    betas: dict[str, list[float]] = field(default_factory=dict)  # each loss's loss.beta values
     seeds: list[int] = field(default_factory=list)
-    steps: int = 10
-    batch_size: int = 8
-    train: list[str] = field(default_factory=list)
+    steps: int = 10  # training steps, the same for every run
+    prompts_per_step: int = 8  # prompts a training step (trainer.batch_size of every run)
+    train: list[str] = field(default_factory=list)  # more overrides for every training run
 
 
 @dataclass
 class ProtocolSchema:  # conf/protocol/{paper,released}.yaml; docs/reproducing.md
     name: str
-    contrast_block: int | None = None
+    contrast_block: int | None = None  # RPO's matrix: null = the whole global batch
+    # unpaired contrast batches: stratified (the data's desirable share, spread evenly) | halves
     unpaired_batch: UnpairedBatch = UnpairedBatch["stratified"]
-    hh_prompt_format: PromptFormat | None = None
+    hh_prompt_format: PromptFormat | None = None  # HH text: null = model.prompt_format
+    # prompt_first: the prompt always cut to max_prompt_length, then the response
     truncation: Truncation = Truncation["prompt_first"]
-    tau_unpaired: float = 0.75
-    uniform_scale: WeightScale = WeightScale["row"]
+    tau_unpaired: float = 0.75  # RPO's default tau on unpaired data (paired: 0.5)
+    uniform_scale: WeightScale = WeightScale["row"]  # weighting=uniform: row = 1/N per entry
+    # weighting=diagonal: logit = weights inside the log-sigmoid (Eq. 13-14)
     diagonal_weights_on: WeightsOn = WeightsOn["logit"]
-    warmup: Warmup = Warmup["from_zero"]
+    warmup: Warmup = Warmup["from_zero"]  # from_zero: lr at step k of w warmup steps lr*(k-1)/w
+    # log-probs (rounded), RPO weights and loss arithmetic
     loss_dtype: LossDtype = LossDtype["float32"]
 
 
@@ -329,8 +343,52 @@ HINTS = {  # top-level keys people reach for that live elsewhere
     "lr": "the learning rate is trainer.lr",
     "reward": "the reward of judge=reward is judge.reward (reward@judge.reward=<name>)",
 }
-for _name, _schema in {**GROUPS, **{f"top_{k}": v for k, v in TOP_LEVEL.items()}}.items():
-    ConfigStore.instance().store(group="schema", name=_name, node=_schema)
+RENAMED = {  # old key: its new name (the old one is refused, naming the new)
+    "trainer.eval_batch_size": "trainer.forward_batch_size",
+    "study.batch_size": "study.prompts_per_step",
+}
+
+
+def base_node(schema: type) -> DictConfig:
+    """The defaults of `schema` as plain values (enums by name, MISSING where there is no
+    default): the base each group YAML extends, so that composition stays untyped and
+    `check_schema` alone reports wrong keys and types."""
+    return OmegaConf.create(_plain(schema))
+
+
+def _plain(schema: type) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields(schema):
+        if f.default is not dataclasses.MISSING:
+            value = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            value = f.default_factory()
+        else:
+            value = "???"
+        out[f.name] = _value(value)
+    return out
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.name
+    if dataclasses.is_dataclass(value):
+        return {f.name: _value(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+# conf/<group>/*.yaml: `- /base/<group>@_here_`; judge=local's server: `- /base/judge_server@server`
+BASES = {**GROUPS, "judge": JudgeSchema, "judge_server": JudgeServerSchema}
+for _group, _schema in BASES.items():
+    ConfigStore.instance().store(group="base", name=_group, node=base_node(_schema))
+
+
+def renamed_problem(override: str) -> str | None:
+    """The error for a command-line override of a renamed key (`trainer.eval_batch_size=64`),
+    which Hydra would otherwise refuse with its own message; else None."""
+    key = override.lstrip("+~").partition("=")[0]
+    return f"{key} was renamed {RENAMED[key]}" if key in RENAMED else None
+
 
 LOSS_ENUMS = {"weights_on": WeightsOn, "variant": SwepoVariant}
 CONTRAST_FIELDS = [  # the weighting keys (conf/weighting/*.yaml), for losses that take weights
@@ -375,6 +433,10 @@ def check_schema(cfg: DictConfig, command: str = "train") -> None:
     """Every key of `cfg` (as `command` composes it: train, evaluate, onpolicy, study) is known
     and of its type, at the top level and in every group; raises ConfigError naming the key and
     the valid keys or values."""
+    for old, new in RENAMED.items():
+        group, _, key = old.partition(".")
+        if isinstance(cfg.get(group), DictConfig) and key in cfg[group]:
+            raise ConfigError(f"{old} was renamed {new}")
     top = TOP_LEVEL[command]
     unknown = [key for key in cfg if key not in {f.name for f in fields(top)}]
     if unknown:

@@ -161,7 +161,7 @@ def _check_sampling(group: DictConfig, where: str) -> None:
 
 
 def _check_trainer(t: DictConfig) -> None:
-    for key in ("batch_size", "micro_batch_size", "eval_batch_size", "max_prompt_length"):
+    for key in ("batch_size", "micro_batch_size", "forward_batch_size", "max_prompt_length"):
         _positive_int(t, key)
     _positive_int(t, "max_length")
     if t.batch_size % t.micro_batch_size:

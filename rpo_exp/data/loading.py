@@ -169,14 +169,11 @@ def renamed(row: dict, columns: dict[str, str]) -> dict:
 
 def check_dataset(cfg: DictConfig) -> None:
     """The `dataset` group's keys that can be checked before any data or weights load:
-    format, on_bad_row, columns, the example limits and the local paths."""
+    format, columns, the example limits and the local paths (on_bad_row and pairing are
+    typed keys: `rpo_exp.config.schema`)."""
     if cfg.format not in FORMATS:
         raise ConfigError(f"dataset.format={cfg.format}: must be one of {', '.join(FORMATS)}")
     check_columns(dict(cfg.get("columns") or {}), cfg.format)
-    if cfg.on_bad_row not in BAD_ROW_POLICIES:
-        raise ConfigError(
-            f"dataset.on_bad_row={cfg.on_bad_row}: must be one of {', '.join(BAD_ROW_POLICIES)}"
-        )
     for key in ("max_train_examples", "max_test_examples"):
         value = cfg.get(key)
         positive = isinstance(value, int) and not isinstance(value, bool) and value > 0

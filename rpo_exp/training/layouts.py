@@ -31,7 +31,7 @@ from omegaconf import DictConfig
 from torch import Tensor
 
 from rpo_exp.common.errors import ConfigError, DataError
-from rpo_exp.data.conversions import PAIRINGS, Conversion
+from rpo_exp.data.conversions import Conversion
 from rpo_exp.data.tokenization import Item
 
 SeqKey = tuple[int, int, int]
@@ -308,8 +308,6 @@ def plan(
 ) -> tuple[Conversion, BatchLayout]:
     """(conversion of the loaded Examples, batch layout) for this loss on this data;
     `unpaired_batch`: how unpaired contrast batches split (`UnpairedContrast`)."""
-    if cfg.pairing not in PAIRINGS:
-        raise ConfigError(f"dataset.pairing={cfg.pairing}: must be one of {', '.join(PAIRINGS)}")
     same = Conversion(cfg.name)
     pairs = Conversion(cfg.name, cfg.pairing if form == "grouped" else None)
     items = Conversion(cfg.name, pairs.pairing, unpaired=True)

@@ -135,13 +135,13 @@ class Trainer:
     @torch.no_grad()
     def logps_table(self, split: Split, keys: list[SeqKey], desc: str) -> dict[SeqKey, float]:
         """logp(y) of every distinct key, each rank scoring its shard in chunks of
-        `trainer.eval_batch_size` sequences."""
+        `trainer.forward_batch_size` sequences."""
         self.scorer.eval()
         unique = list(dict.fromkeys(keys))
         if not unique:
             return {}
         unique = [unique[i] for i in by_prompt(unique)[0]]
-        shard, size = self.ranks.shard(unique), self.cfg.eval_batch_size
+        shard, size = self.ranks.shard(unique), self.cfg.forward_batch_size
         chunks = range(0, len(shard), size)
         bar = tqdm(chunks, desc=desc, leave=False, disable=not self.ranks.is_main)
         local = torch.cat([self.forward(split, shard[start : start + size]) for start in bar])

@@ -1,1 +1,0 @@
-"""Datasets -> Example records -> tokenized items -> batches."""

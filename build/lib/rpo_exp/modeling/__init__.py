@@ -1,1 +1,0 @@
-"""Models: loading, adapters (LoRA, QLoRA), attention and packing, log-probs, prompt embeddings."""
