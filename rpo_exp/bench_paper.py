@@ -567,7 +567,7 @@ def main(argv: list[str]) -> None:
     tokenizer = load_tokenizer(compose_cfg(f"model={shape.model}", *args.overrides).model)
     pairs = synthetic_pairs(hh_lengths(tokenizer, args.overrides), shape)
     stats = length_stats(pairs)
-    block = config(shape, "rpo", "none", False, args.overrides).loss.get("contrast_block")
+    block = config(shape, "rpo", "none", False, args.overrides).protocol.contrast_block
     results.add(
         f"data: {shape.pairs} pairs, {pairs.tokens} tokens a step; mean (max) lengths "
         + ", ".join(f"{k} {v['mean']:.0f} ({v['max']})" for k, v in stats.items())

@@ -10,13 +10,14 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from rpo_exp.common.cli import command
+from rpo_exp.config.schema import MOVED
 from rpo_exp.config.validation import check_evaluation
 from rpo_exp.evaluation.generation import check_engine
 from rpo_exp.evaluation.pipeline import evaluate, judge_for, policy_and_dataset, report
 from rpo_exp.training.tracking import log_to_run
 
 
-@command("evaluate")
+@command("evaluate", moved=MOVED)
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir)
     for noisy in ("httpx", "httpx2", "openai"):  # one INFO line per judge request otherwise

@@ -27,6 +27,7 @@ from omegaconf import DictConfig, OmegaConf
 from rpo_exp.common.cli import command
 from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import write_text
+from rpo_exp.config.schema import MOVED
 from rpo_exp.config.validation import check_sampling_command
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.records import Prompt
@@ -175,7 +176,7 @@ def build(cfg: DictConfig, out: Path) -> dict:
     return record
 
 
-@command("onpolicy")
+@command("onpolicy", moved=MOVED)
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir)
     check_sampling_command(cfg, "onpolicy")

@@ -29,6 +29,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from rpo_exp.common.cli import command
 from rpo_exp.common.errors import ConfigError
+from rpo_exp.config.schema import MOVED
 from rpo_exp.config.validation import validate
 from rpo_exp.data.prepare import prepare_split, tokenize_settings
 from rpo_exp.data.records import Example
@@ -98,7 +99,7 @@ def lengths(item: Item) -> list[int]:
     return [len(r) for r in item.response_ids]
 
 
-@command("preview")
+@command("preview", moved=MOVED)
 def main(cfg: DictConfig) -> None:
     logging.getLogger().handlers = [logging.StreamHandler(sys.stderr)]  # stdout: JSON only
     for record in preview(cfg):

@@ -32,6 +32,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.cli import command
+from rpo_exp.config.schema import MOVED
 from rpo_exp.config.validation import check_sampling_command
 from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.pipeline import evaluate
@@ -236,7 +237,7 @@ def plot_frontier(summary: pd.DataFrame, table: pd.DataFrame, path: Path, title:
     plt.close(fig)
 
 
-@command("study")
+@command("study", moved=MOVED)
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir).resolve()
     check_sampling_command(cfg, "study")

@@ -25,6 +25,7 @@ from omegaconf import DictConfig
 from rpo_exp.common.cli import command
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.files import atomic_dir, write_text
+from rpo_exp.config.schema import MOVED
 from rpo_exp.config.validation import validate
 from rpo_exp.data.loading import cross_split_duplicates
 from rpo_exp.data.prepare import prepare_split
@@ -233,7 +234,7 @@ def print_summary(summary: dict) -> None:
         print(f"{key}: {summary['before'][key]:.4f} (step 0) -> {after:.4f} (final)")
 
 
-@command("config")
+@command("config", moved=MOVED)
 def main(cfg: DictConfig) -> None:
     import os
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
+import rpo_exp.config.validation  # noqa: F401  the loss YAMLs' base nodes and resolvers
+
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "conf"
 TINY = ["model=tiny_llama", "logger=none"]

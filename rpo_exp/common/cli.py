@@ -4,7 +4,8 @@
 Exit 2 for: a `ConfigError`/`DataError`/... raised by the command; a Hydra composition error
 (`loss=bogus`, `reward@judge.reward=bogus`, an unknown key without `+`: Hydra's own one-line
 message, or its traceback under `HYDRA_FULL_ERROR=1`); a `hydra.run.dir`/`hydra.sweep.dir`
-that is an existing file. A crash inside the command keeps Hydra's report and exit status 1.
+that is an existing file; an override of a key that moved (the command's `moved` table). A
+crash inside the command keeps Hydra's report and exit status 1.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import hydra
@@ -31,9 +32,12 @@ USER_ERRORS = (ConfigError, DataError, DivergenceError, NonFiniteError, StorageE
 OUTPUT_DIRS = ("hydra.run.dir", "hydra.sweep.dir")
 
 
-def command(config_name: str) -> Callable[[Callable[[DictConfig], None]], Callable[[], None]]:
+def command(
+    config_name: str, moved: Mapping[str, str] | None = None
+) -> Callable[[Callable[[DictConfig], None]], Callable[[], None]]:
     """`@command("config")` on a command's `main(cfg)`: Hydra's `@hydra.main` with
-    `conf/<config_name>.yaml`, and the exit statuses of the module docstring."""
+    `conf/<config_name>.yaml`, and the exit statuses of the module docstring; an override of a
+    key of `moved` (old key -> new key) is refused naming the new key."""
 
     def decorate(task: Callable[[DictConfig], None]) -> Callable[[], None]:
         entered = []  # Hydra composed the config and called the task
@@ -51,7 +55,8 @@ def command(config_name: str) -> Callable[[Callable[[DictConfig], None]], Callab
 
         @functools.wraps(task)
         def main() -> None:
-            for problem in map(output_dir_problem, sys.argv[1:]):
+            for override in sys.argv[1:]:
+                problem = output_dir_problem(override) or moved_key_problem(override, moved or {})
                 if problem:
                     refuse(problem)
             try:
@@ -74,6 +79,19 @@ def command(config_name: str) -> Callable[[Callable[[DictConfig], None]], Callab
 def refuse(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
     sys.exit(2)
+
+
+def moved_key_problem(override: str, moved: Mapping[str, str]) -> str | None:
+    """What is wrong with an override of a key that moved (`moved`: old key -> new key): Hydra
+    would say only that the old key is not in the config."""
+    key, _, value = override.lstrip("+~").partition("=")
+    return moved_key(key, moved[key], value) if key in moved else None
+
+
+def moved_key(old: str, new: str, value: object) -> str:
+    """The refusal of key `old` set to `value`, which is `new` now."""
+    shown = str(value).lower() if isinstance(value, bool) else value
+    return f"{old} is {new} now: set {new}={shown}"
 
 
 def output_dir_problem(override: str) -> str | None:
