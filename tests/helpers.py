@@ -10,7 +10,7 @@ from pathlib import Path
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
-import rpo_exp.config.schema  # noqa: F401  registers each group's base before anything composes
+import rpo_exp.config.validation  # noqa: F401  the loss YAMLs' base nodes and resolvers
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "conf"

@@ -129,7 +129,7 @@ def test_paired_data_as_unpaired_contrast() -> None:
     from rpo_exp.config.validation import validate
     from tests.helpers import TINY, compose_cfg
 
-    cfg = compose_cfg(*TINY, "loss=rpo", "dataset.unpaired=true")
+    cfg = compose_cfg(*TINY, "loss=rpo", "loss.unpaired=true")
     _, convert, shape = validate(cfg)
     assert isinstance(shape, UnpairedContrast) and cfg.loss.tau == 0.75  # RPO paper Table 6
     pairs = [Example.pair("p", "good", "bad")]

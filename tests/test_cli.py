@@ -102,7 +102,7 @@ BAD = {
         ["loss=rpo", "loss.weighting=cosine"],
         "loss.weighting=cosine: Invalid value 'cosine', expected one of [embedding, uniform",
     ),
-    "diagonal alpha": (["weighting=diagonal", "loss.alpha=1.5"], "loss.alpha: alpha must be in"),
+    "diagonal alpha": (["weighting=diagonal", "loss.alpha=1.5"], "loss.alpha=1.5: must be in"),
     "weighting on dpo": (
         ["loss=dpo", "weighting=uniform"],
         "unknown keys ['weight_scale', 'weighting']",

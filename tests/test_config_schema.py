@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 import torch
+import yaml
 from omegaconf import OmegaConf
 from transformers import get_scheduler
 
+from rpo_exp import losses
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.config.schema import GROUPS, JudgeSchema, TrainerSchema, base_node
 from rpo_exp.config.validation import SCHEDULERS, check_evaluation, check_sampling_command, validate
-from tests.helpers import TINY, compose_cfg, run_cli, run_train
+from rpo_exp.losses.contrast import WEIGHTING_OPTIONS, contrast_weights
+from rpo_exp.training.objective import hyperparameters
+from tests.helpers import CONF, TINY, compose_cfg, run_cli, run_train
 
 LORA = "peft=lora"
 UNPAIRED = "dataset=capybara_sample"
@@ -26,7 +30,13 @@ TRAIN_REFUSED = {  # overrides (space-separated) -> what the message must say
     r"loss\. \(e\.g\. loss\.tau=0\.1",
     "+foo=1": "foo: unknown top-level key; valid top-level keys: model, dataset, loss",
     "seed=abc": "seed=abc: Value 'abc' of type 'str' could not be converted to Integer",
-    "contrast_block=abc": "contrast_block=abc: Value 'abc' of type 'str' could not be converted",
+    "protocol.contrast_block=abc": "protocol.contrast_block=abc: Value 'abc' of type 'str' could",
+    "protocol.contrast_block=0": "protocol.contrast_block=0: must be a positive integer",
+    # moved keys, set without Hydra's `+` check (a YAML of one's own, `+key=`): the new key named
+    "+contrast_block=4": "contrast_block is protocol.contrast_block now: set "
+    "protocol.contrast_block=4",
+    "+loss.contrast_block=4": "loss.contrast_block is protocol.contrast_block now",
+    "+dataset.unpaired=true": "dataset.unpaired is loss.unpaired now: set loss.unpaired=true",
     "+loss.foo=1": r"loss=rpo: unknown keys \['foo'\] for rpo_loss; valid: \['alpha', 'beta'",
     "loss.weight_scale=bogus": r"loss.weight_scale=bogus: Invalid value 'bogus', expected one "
     r"of \[row, mean_one\]",
@@ -59,7 +69,10 @@ TRAIN_REFUSED = {  # overrides (space-separated) -> what the message must say
     f"weighting=diagonal {UNPAIRED}": r"loss.weighting=diagonal .* dataset=capybara_sample gives "
     "unpaired data .* use weighting=embedding or weighting=uniform",
     f"weighting=diagonal_released {UNPAIRED}": "loss.weighting=diagonal .* gives unpaired data",
-    "weighting=diagonal dataset.unpaired=true": r"dataset=hh_sample gives dataset.unpaired=true",
+    "weighting=diagonal loss.unpaired=true": "loss.unpaired=true makes the pairs of "
+    "dataset=hh_sample independent items",
+    "loss.tau=0": r"loss.tau=0: must be > 0 \(weighting=embedding\)",
+    "loss.tau=inf": "loss.tau=inf: must be a finite number",
     f"weighting=identity {UNPAIRED}": "loss.weighting=identity .* gives unpaired data",
     f"loss=simpo_rpo weighting=diagonal {UNPAIRED}": "loss.weighting=diagonal .* unpaired data",
     "trainer.lr_scheduler=reduce_lr_on_plateau": "trainer.lr_scheduler=reduce_lr_on_plateau: "
@@ -68,7 +81,7 @@ TRAIN_REFUSED = {  # overrides (space-separated) -> what the message must say
     "trainer.lr_scheduler=cosine_with_min_lr": "trainer.lr_scheduler=cosine_with_min_lr: needs a "
     "min_lr, which no trainer key sets; must be one of",
     "trainer.lr_scheduler=warmup_stable_decay": "warmup_stable_decay: needs num_decay_steps",
-    "+trainer.eval_batch_size=64": "trainer.eval_batch_size was renamed trainer.forward_batch_size",
+    "+trainer.eval_batch_size=64": "trainer.eval_batch_size is trainer.forward_batch_size now",
     "dataset.on_bad_row=bogus": r"dataset.on_bad_row=bogus: Invalid value 'bogus', expected one "
     r"of \[error, skip\]",
     f"{GROUPED} dataset.pairing=bogus": r"dataset.pairing=bogus: Invalid value 'bogus', expected "
@@ -79,7 +92,7 @@ TRAIN_ACCEPTED = [  # what users set today keeps validating
     "",
     f"weighting=embedding {UNPAIRED}",
     f"weighting=uniform {UNPAIRED}",
-    "weighting=uniform_released dataset.unpaired=true",
+    "weighting=uniform_released loss.unpaired=true",
     "weighting=diagonal",
     "weighting=diagonal_released",
     "weighting=identity",
@@ -89,7 +102,8 @@ TRAIN_ACCEPTED = [  # what users set today keeps validating
     f"{LORA} peft.target_modules=.*_proj",
     f"{LORA} peft.target_modules=[q_proj,v_proj] peft.r=4 peft.alpha=8 peft.dropout=0.1 "
     "trainer.micro_batch_size=8",
-    "contrast_block=4",
+    "protocol.contrast_block=4",
+    "loss=simpo_rpo loss.unpaired=true protocol.contrast_block=4",
     "experiment=rpo_weighting",
     "trainer.lr_scheduler=cosine",
 ]
@@ -147,7 +161,7 @@ SAMPLING_REFUSED = {  # (config, overrides) -> message
     ("study", "eval.temperature=0"): "eval.kl=true with eval.temperature=0",
     ("study", "study.steps=abc"): "study.steps=abc: Value 'abc' of type 'str' could not be",
     ("study", "+study.foo=1"): "study.foo: unknown key; valid: losses, betas, seeds",
-    ("study", "+study.batch_size=2"): "study.batch_size was renamed study.prompts_per_step",
+    ("study", "+study.batch_size=2"): "study.batch_size is study.prompts_per_step now",
 }
 
 
@@ -191,6 +205,22 @@ def test_train_refuses_naming_the_key_and_what_is_valid(case: str) -> None:
 @pytest.mark.parametrize("case", TRAIN_ACCEPTED)
 def test_train_settings_of_today_still_validate(case: str) -> None:
     validate(compose_cfg(*TINY, *overrides(case)))
+
+
+@pytest.mark.parametrize("path", sorted((CONF / "loss").glob("*.yaml")), ids=lambda p: p.stem)
+def test_each_loss_default_is_written_once_in_its_signature(path: Path) -> None:
+    """A loss YAML names the loss and pulls in its function's keys (`loss/fn/<fn>`); the composed
+    group holds every key at the signature's default, so `loss.<key>=...` needs no `+`."""
+    assert set(yaml.safe_load(path.read_text())) == {"defaults", "name"}
+    loss = compose_cfg(*TINY, f"loss={path.stem}").loss
+    defaults = hyperparameters(getattr(losses, loss.fn))
+    if "weighting" in loss:
+        defaults |= hyperparameters(contrast_weights, WEIGHTING_OPTIONS) | {"unpaired": False}
+        defaults["tau"] = 0.5  # RPO's default on paired data (default_tau)
+    assert OmegaConf.to_container(loss, resolve=True) == {"name": path.stem, "fn": loss.fn} | {
+        **defaults,
+        "gather": True,
+    }
 
 
 def test_target_modules_are_checked_against_a_gguf_models_architecture() -> None:
@@ -242,15 +272,20 @@ CLI_REFUSED = [  # (module, arguments, what stderr says): each exits 2
     ("rpo_exp.evaluate", ["judge=reward", "eval.kl=true"], "error: eval.kl=true with eval.temp"),
     ("rpo_exp.evaluate", ["eval.split=bogus"], "error: eval.split=bogus: Invalid value 'bogus'"),
     ("rpo_exp.onpolicy", ["onpolicy.k=1"], "error: onpolicy.k=1: must be an integer >= 2"),
+    # keys that moved (rpo_exp.config.schema.MOVED): Hydra would only say "not in struct"
+    ("rpo_exp.train", ["contrast_block=4"], "error: contrast_block is protocol.contrast_block now"),
+    ("rpo_exp.train", ["-m", "loss.contrast_block=2,4"], "error: loss.contrast_block is protocol"),
+    ("rpo_exp.train", ["dataset.unpaired=true"], "error: dataset.unpaired is loss.unpaired now"),
+    ("rpo_exp.preview", ["+contrast_block=4"], "error: contrast_block is protocol.contrast_block"),
     (
         "rpo_exp.train",
         ["trainer.eval_batch_size=64"],
-        "error: trainer.eval_batch_size was renamed trainer.forward_batch_size",
+        "error: trainer.eval_batch_size is trainer.forward_batch_size now",
     ),
     (
         "rpo_exp.study",
         ["+study.batch_size=2"],
-        "error: study.batch_size was renamed study.prompts_per_step",
+        "error: study.batch_size is study.prompts_per_step now",
     ),
 ]
 

@@ -1,4 +1,4 @@
-"""The released RPO code's variants as named choices: `loss.contrast_block=k` (RPO contrasted
+"""The released RPO code's variants as named choices: `protocol.contrast_block=k` (RPO contrasted
 within consecutive blocks of k items, the mean of the block losses, as the released code
 optimises with a per-GPU batch of k), `weighting=diagonal_released` and `uniform_released`
 (docs/method.md, "RPO contrast matrix", "Known differences")."""
@@ -10,16 +10,24 @@ import torch
 from omegaconf import OmegaConf
 
 from rpo_exp.common.errors import ConfigError
+from rpo_exp.config.schema import loss_node
+from rpo_exp.config.validation import validate
 from rpo_exp.losses import contrast_weights, rpo_loss
 from rpo_exp.training.objective import Objective
 from tests.helpers import TINY, compose_cfg
 from tests.test_trainer import grads_after_backward
 
 
-def objective(block: int | None, weighting: str = "embedding") -> Objective:
-    loss = {"name": "rpo", "fn": "rpo_loss", "beta": 0.1, "weighting": weighting, "tau": 0.5}
-    loss |= {"alpha": 0.8, "weight_scale": "row", "contrast_block": block}
-    return Objective.from_config(OmegaConf.create(loss))
+def objective(block: int | None) -> Objective:
+    """loss=rpo at its defaults (the `loss/fn/rpo_loss` node), contrast blocks of `block`."""
+    loss = OmegaConf.merge(loss_node("rpo_loss"), {"name": "rpo", "tau": 0.5})
+    protocol = {"contrast_block": block, "loss_dtype": "float32"}
+    return Objective.from_config(loss, OmegaConf.create(protocol))
+
+
+def composed(*overrides: str) -> Objective:
+    cfg = compose_cfg(*TINY, *overrides)
+    return Objective.from_config(cfg.loss, cfg.protocol)
 
 
 def batch(chosen: list[int], rejected: list[int], dim: int = 8) -> dict[str, torch.Tensor]:
@@ -96,7 +104,7 @@ def test_a_block_of_the_whole_batch_is_todays_loss() -> None:
 
 
 def test_micro_batching_stays_exact_with_blocks(tokenizer) -> None:
-    cfg = compose_cfg(*TINY, "loss=rpo", "loss.contrast_block=4", "trainer.batch_size=8")
+    cfg = compose_cfg(*TINY, "loss=rpo", "protocol.contrast_block=4", "trainer.batch_size=8")
     full_metrics, full = grads_after_backward(cfg, tokenizer, micro=8)
     micro_metrics, micro = grads_after_backward(cfg, tokenizer, micro=2)
     assert micro_metrics["loss"] == pytest.approx(full_metrics["loss"], rel=1e-6)
@@ -107,7 +115,7 @@ def test_micro_batching_stays_exact_with_blocks(tokenizer) -> None:
 
 @pytest.mark.parametrize("value", [0, -1, 1.5, "abc"])
 def test_a_bad_block_is_refused(value) -> None:
-    with pytest.raises(ConfigError, match=rf"loss.contrast_block={value}: must be a positive"):
+    with pytest.raises(ConfigError, match=rf"protocol.contrast_block={value}: must be a positive"):
         objective(value)
 
 
@@ -116,7 +124,7 @@ def paired(m: int = 6) -> dict[str, torch.Tensor]:
 
 
 def released_objective(option: str) -> Objective:
-    return Objective.from_config(compose_cfg(*TINY, "loss=rpo", f"weighting={option}").loss)
+    return composed("loss=rpo", f"weighting={option}")
 
 
 def test_diagonal_released_weights_the_pair_losses_outside_the_log_sigmoid() -> None:
@@ -130,7 +138,7 @@ def test_diagonal_released_weights_the_pair_losses_outside_the_log_sigmoid() -> 
     want = (alpha * pair.diagonal() + (1 - alpha) * off).mean()
     got = released_objective("diagonal_released")(t).loss
     assert abs(got.item() - want.item()) < 1e-9
-    paper = Objective.from_config(compose_cfg(*TINY, "loss=rpo", "weighting=diagonal").loss)
+    paper = composed("loss=rpo", "weighting=diagonal")
     assert abs(paper(t).loss.item() - want.item()) > 1e-4  # Eq. 13-14 is another objective
 
 
@@ -144,16 +152,12 @@ def test_uniform_released_weights_every_entry_one() -> None:
 
 
 def test_weights_on_is_checked_and_rpo_only() -> None:
-    with pytest.raises(ConfigError, match=r"loss.weights_on=inside: must be one of logit, loss"):
-        Objective.from_config(compose_cfg(*TINY, "loss=rpo", "loss.weights_on=inside").loss)
+    with pytest.raises(ConfigError, match=r"loss.weights_on=inside: Invalid value 'inside', "):
+        validate(compose_cfg(*TINY, "loss=rpo", "loss.weights_on=inside"))
     with pytest.raises(ConfigError, match=r"loss.weights_on=loss .* exists for loss=rpo only"):
-        Objective.from_config(
-            compose_cfg(*TINY, "loss=simpo_rpo", "weighting=diagonal_released").loss
-        )
+        composed("loss=simpo_rpo", "weighting=diagonal_released")
     # weighting=diagonal under the paper protocol sets weights_on=logit: simpo_rpo takes it
-    paper = Objective.from_config(compose_cfg(*TINY, "loss=simpo_rpo", "weighting=diagonal").loss)
+    paper = composed("loss=simpo_rpo", "weighting=diagonal")
     assert "weights_on" not in paper.kwargs
     with pytest.raises(ConfigError, match=r"loss.weights_on=loss"):  # released: rpo only
-        Objective.from_config(
-            compose_cfg(*TINY, "loss=simpo_rpo", "weighting=diagonal", "protocol=released").loss
-        )
+        composed("loss=simpo_rpo", "weighting=diagonal", "protocol=released")

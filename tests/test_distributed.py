@@ -33,7 +33,7 @@ CASES = {
     "swepo_micro": (["loss=swepo", "dataset=ultrafeedback_sample", "trainer.batch_size=3"], 1),
     "rpo_local": (["loss=rpo", "loss.gather=false", "trainer.batch_size=8"], 8),
     "rpo_lora_micro": (["loss=rpo", "peft=lora", "trainer.batch_size=8"], 2),  # adapters only
-    "rpo_blocks_micro": (["loss=rpo", "loss.contrast_block=3", "trainer.batch_size=8"], 2),
+    "rpo_blocks_micro": (["loss=rpo", "protocol.contrast_block=3", "trainer.batch_size=8"], 2),
 }
 
 

@@ -31,7 +31,8 @@ from tests.test_tracking import read_offline_run
 EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
 PAPER = {"trainer.batch_size": 64, "trainer.lr": 5e-7, "trainer.optimizer": "rmsprop"}
 PAPER |= {"trainer.epochs": 1, "trainer.max_steps": None, "trainer.max_prompt_length": 256}
-PAPER |= {"trainer.max_length": 512, "embedder.name": "minilm", "contrast_block": 8}
+PAPER |= {"trainer.max_length": 512, "embedder.name": "minilm"}
+PAPER |= {"protocol.contrast_block": 8}
 PAPER |= {"protocol.name": "released"}  # the authors' released code (docs/reproducing.md)
 
 
@@ -110,17 +111,13 @@ TABLES = {
         },
     ),
     "batch_size_ablation": Table(
-        without(PAPER, "trainer.batch_size", "contrast_block")
+        without(PAPER, "trainer.batch_size", "protocol.contrast_block")
         | {"model.name": "mistral_7b", "dataset.name": "hh", "loss.gather": True},
-        ("loss.name", "trainer.batch_size", "loss.contrast_block"),
-        {
-            (loss, b, b // 8 if loss == "rpo" else None)
-            for loss in ("dpo", "rpo")
-            for b in (16, 32, 64)
-        },
+        ("loss.name", "trainer.batch_size", "protocol.contrast_block"),
+        {(loss, b, b // 8) for loss in ("dpo", "rpo") for b in (16, 32, 64)},
     ),
     "swepo_table": Table(
-        without(PAPER, "contrast_block")
+        without(PAPER, "protocol.contrast_block")
         | {"dataset.name": "ultrafeedback", "dataset.pairing": "best_vs_random"}
         | {"protocol.name": "paper"},  # SWEPO: no released RPO code applies
         ("model.name", "loss.name", "loss.variant", "loss.p"),

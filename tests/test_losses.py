@@ -119,7 +119,7 @@ def test_diagonal_weights_and_scales() -> None:
     assert torch.diagonal(w).tolist() == pytest.approx([0.7] * 4)
     assert w[0, 1].item() == pytest.approx(0.1)
     torch.testing.assert_close(w.sum(1), torch.ones(4))
-    w1 = contrast_weights("uniform", num_chosen=3, num_rejected=5, scale="mean_one")
+    w1 = contrast_weights("uniform", num_chosen=3, num_rejected=5, weight_scale="mean_one")
     torch.testing.assert_close(w1, torch.ones(3, 5))
 
 
@@ -175,7 +175,7 @@ def test_bad_inputs_name_the_argument() -> None:
         dpo_loss(a, b, a, a)
     with pytest.raises(ValueError, match=r"weights must have shape \(M, N\) = \(3, 4\)"):
         rpo_loss(a, b, a, b, torch.ones(3, 3))
-    with pytest.raises(ValueError, match="tau must be > 0"):
+    with pytest.raises(ValueError, match=r"tau=0: must be > 0 \(weighting=embedding\)"):
         contrast_weights(
             "embedding",
             chosen_prompt_emb=torch.ones(2, 2),
@@ -185,10 +185,10 @@ def test_bad_inputs_name_the_argument() -> None:
     with pytest.raises(ValueError, match="diagonal weighting needs paired data"):
         contrast_weights("diagonal", num_chosen=3, num_rejected=4)
     with pytest.raises(
-        ValueError, match="strategy must be one of embedding, uniform, diagonal, identity"
+        ValueError, match="weighting=cosine: must be one of embedding, uniform, diagonal, identity"
     ):
         contrast_weights("cosine", num_chosen=3, num_rejected=3)
-    with pytest.raises(ValueError, match="alpha must be in"):
+    with pytest.raises(ValueError, match=r"alpha=1.5: must be in \[0, 1\]"):
         contrast_weights("diagonal", num_chosen=3, num_rejected=3, alpha=1.5)
     with pytest.raises(ValueError, match="beta must be > 0"):
         dpo_loss(a, a, a, a, beta=0.0)

@@ -158,7 +158,7 @@ def unpaired_loss(dtype: torch.dtype, *overrides: str) -> tuple[torch.Tensor, to
     """(rpo_exp's loss, the released per-GPU losses' mean, rpo_exp's metrics) on one batch of
     64 unpaired HH-like items (50% desirable) under the released protocol and `overrides`, the
     released side computed in `dtype`."""
-    cfg = compose_cfg(*TINY, "loss=rpo", "dataset.unpaired=true", "protocol=released", *overrides)
+    cfg = compose_cfg(*TINY, "loss=rpo", "loss.unpaired=true", "protocol=released", *overrides)
     cfg.trainer.batch_size = 64
     objective, _, layout = validate(cfg)
     torch.manual_seed(0)
@@ -211,7 +211,7 @@ def test_released_warmup_starts_at_lr_over_warmup_plus_one() -> None:
 def test_the_switch_sets_each_setting_and_docs_table_is_the_switch() -> None:
     paper = compose_cfg(*TINY, "loss=rpo", "weighting=uniform")
     released = compose_cfg(*TINY, "loss=rpo", "weighting=uniform", "protocol=released")
-    assert (paper.contrast_block, released.contrast_block) == (None, 8)
+    assert (paper.protocol.contrast_block, released.protocol.contrast_block) == (None, 8)
     assert (paper.loss.weight_scale, released.loss.weight_scale) == ("row", "mean_one")
     assert (paper.dataset.prompt_format, released.dataset.prompt_format) == (None, "released")
     diagonal = compose_cfg(*TINY, "loss=rpo", "weighting=diagonal", "protocol=released")

@@ -399,7 +399,7 @@ def paper_bench(out: Path, shape_name: str, budget_s: float | None, overrides: l
     tokenizer = load_tokenizer(compose_cfg([], f"model={shape.model}", *overrides).model)
     pairs = synthetic_pairs(hh_lengths(tokenizer, overrides), shape)
     stats = length_stats(pairs)
-    block = config(shape, "rpo", "none", False, overrides).loss.get("contrast_block")
+    block = config(shape, "rpo", "none", False, overrides).protocol.contrast_block
     results.add(
         f"data: {shape.pairs} pairs, {pairs.tokens} tokens a step; mean (max) lengths "
         + ", ".join(f"{k} {v['mean']:.0f} ({v['max']})" for k, v in stats.items())

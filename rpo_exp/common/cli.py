@@ -4,7 +4,8 @@
 Exit 2 for: a `ConfigError`/`DataError`/... raised by the command; a Hydra composition error
 (`loss=bogus`, `reward@judge.reward=bogus`, an unknown key without `+`: Hydra's own one-line
 message, or its traceback under `HYDRA_FULL_ERROR=1`); a `hydra.run.dir`/`hydra.sweep.dir`
-that is an existing file. A crash inside the command keeps Hydra's report and exit status 1.
+that is an existing file; an override of a key that moved (the command's `moved` table). A
+crash inside the command keeps Hydra's report and exit status 1.
 """
 
 from __future__ import annotations

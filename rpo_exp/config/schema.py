@@ -6,22 +6,23 @@ defaults as plain values in Hydra's `ConfigStore`, group `base`) and sets only w
 `check_schema` merges each composed group into its schema, so an unknown key (a typo,
 `+trainer.foo=1`, `+weighting.tau=0.1`) or a value of the wrong type (`trainer.lr=abc`,
 `model.attn_implementation=bogus`, `eval.split=bogus`) fails before anything loads, naming the
-key and what is valid. The `loss` group's keys are those of its loss function (`loss.fn`) plus,
-for contrast losses, the weighting keys (`conf/weighting/`, `@package loss`). Rules that span
-keys or bound a value stay in `rpo_exp.config.validation`.
+key and what is valid; so does a key that moved (`MOVED`), naming where it is now. The `loss`
+group's keys are its loss function's parameters (`loss.fn`) plus, for contrast losses,
+`contrast_weights`' options (also set by `conf/weighting/`, `@package loss`) and `unpaired`:
+each `conf/loss/*.yaml` pulls them in at the signature's defaults (`loss_node`, ConfigStore
+group `loss/fn`). Rules that span keys or bound a value stay in `rpo_exp.config.validation`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import typing
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import MISSING, DictConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, ValidationError
 
 from rpo_exp import losses
@@ -30,13 +31,24 @@ from rpo_exp.data.conversions import PAIRINGS
 from rpo_exp.data.loading import BAD_ROW_POLICIES
 from rpo_exp.data.rendering import PROMPT_FORMATS
 from rpo_exp.data.tokenization import TRUNCATIONS
-from rpo_exp.losses.contrast import WEIGHT_SCALES, WEIGHTINGS, WEIGHTS_ON
+from rpo_exp.losses.contrast import (
+    WEIGHT_SCALES,
+    WEIGHTING_OPTIONS,
+    WEIGHTINGS,
+    WEIGHTS_ON,
+    contrast_weights,
+)
 from rpo_exp.losses.group import SWEPO_VARIANTS
 from rpo_exp.modeling.adapters import ADAPTERS
 from rpo_exp.modeling.attention import IMPLEMENTATIONS
 from rpo_exp.modeling.models import DTYPES
 from rpo_exp.training.layouts import UNPAIRED_BATCHES
-from rpo_exp.training.objective import BATCH_TENSORS, LOSS_DTYPES, LOSS_FUNCTIONS
+from rpo_exp.training.objective import (
+    LOSS_DTYPES,
+    LOSS_FUNCTIONS,
+    batch_tensors,
+    hyperparameters,
+)
 from rpo_exp.training.precision import PRECISIONS
 from rpo_exp.training.trainer import OPTIMIZERS, WARMUPS
 
@@ -133,7 +145,6 @@ class DatasetSchema:  # conf/dataset/
     test_path: str | None = None  # local test file; null: `path` split by test_size (seeded)
     test_size: float = 0.1
     on_bad_row: BadRow = BadRow["error"]  # error: stop, naming file and line | skip: count, log
-    unpaired: bool = False  # loss=rpo/simpo_rpo on pairs: split into independent items (M x N)
     pairing: Pairing = Pairing["best_vs_random"]  # grouped data for pairwise losses
     max_train_examples: int | None = None
     max_test_examples: int | None = None
@@ -292,7 +303,6 @@ class TrainTop:  # conf/config.yaml
     protocol: Any = None  # paper | released (conf/protocol/)
     seed: int = 0
     experiment: str | None = None  # set by experiment=NAME
-    contrast_block: int | None = None  # read by contrast losses as loss.contrast_block
 
 
 @dataclass
@@ -343,10 +353,6 @@ HINTS = {  # top-level keys people reach for that live elsewhere
     "lr": "the learning rate is trainer.lr",
     "reward": "the reward of judge=reward is judge.reward (reward@judge.reward=<name>)",
 }
-RENAMED = {  # old key: its new name (the old one is refused, naming the new)
-    "trainer.eval_batch_size": "trainer.forward_batch_size",
-    "study.batch_size": "study.prompts_per_step",
-}
 
 
 def base_node(schema: type) -> DictConfig:
@@ -383,40 +389,87 @@ for _group, _schema in BASES.items():
     ConfigStore.instance().store(group="base", name=_group, node=base_node(_schema))
 
 
-def renamed_problem(override: str) -> str | None:
-    """The error for a command-line override of a renamed key (`trainer.eval_batch_size=64`),
-    which Hydra would otherwise refuse with its own message; else None."""
-    key = override.lstrip("+~").partition("=")[0]
-    return f"{key} was renamed {RENAMED[key]}" if key in RENAMED else None
+MOVED = {  # old key -> its name now: the old one is refused, naming the new one
+    "trainer.eval_batch_size": "trainer.forward_batch_size",
+    "study.batch_size": "study.prompts_per_step",
+    "contrast_block": "protocol.contrast_block",
+    "loss.contrast_block": "protocol.contrast_block",
+    "dataset.unpaired": "loss.unpaired",
+}
 
 
-LOSS_ENUMS = {"weights_on": WeightsOn, "variant": SwepoVariant}
-CONTRAST_FIELDS = [  # the weighting keys (conf/weighting/*.yaml), for losses that take weights
-    ("weighting", Weighting, field(default=Weighting["embedding"])),
-    ("tau", float, field(default=0.5)),
-    ("alpha", float, field(default=0.8)),
-    ("weight_scale", WeightScale, field(default=WeightScale["row"])),
-    ("contrast_block", int | None, field(default=None)),
-]
+def moved_key(old: str, new: str, value: object) -> str:
+    """The refusal of key `old` set to `value`, which is `new` now."""
+    shown = str(value).lower() if isinstance(value, bool) else value
+    return f"{old} is {new} now: set {new}={shown}"
+
+
+def moved_problem(override: str) -> str | None:
+    """What is wrong with a command-line override of a key of `MOVED` (Hydra would say only
+    that the old key is not in the config); else None."""
+    key, _, value = override.lstrip("+~").partition("=")
+    return moved_key(key, MOVED[key], value) if key in MOVED else None
+
+
+LOSS_ENUMS = {
+    "weights_on": WeightsOn,
+    "variant": SwepoVariant,
+    "weighting": Weighting,
+    "weight_scale": WeightScale,
+}
+_ABSENT = object()
+DEFAULT_TAU = "${default_tau:${dataset.format},${loss.unpaired},${protocol.tau_unpaired}}"
+
+
+def loss_fields(fn_name: str) -> list[tuple]:
+    """The `loss` keys of the loss function `fn_name` (docs/method.md): `name`, `fn`, its
+    hyperparameters (typed by its annotations, defaults from its signature), for a loss that
+    takes weights `contrast_weights`' options and `unpaired` (pairs as independent items,
+    M x N), and `gather` (docs/method.md, "Multi-process training")."""
+    rows = [("name", str), ("fn", str), *_parameter_fields(getattr(losses, fn_name))]
+    if _takes_weights(fn_name):
+        rows += _parameter_fields(contrast_weights, WEIGHTING_OPTIONS)
+        rows.append(("unpaired", bool, field(default=False)))
+    return [*rows, ("gather", bool, field(default=True))]
+
+
+def _takes_weights(fn_name: str) -> bool:
+    return "weights" in batch_tensors(getattr(losses, fn_name))
+
+
+def _parameter_fields(fn, only: tuple[str, ...] | None = None) -> list[tuple]:
+    """(name, type, default) of `fn`'s hyperparameters (or those in `only`)."""
+    hints = typing.get_type_hints(fn)
+    rows = []
+    for name, default in hyperparameters(fn, only).items():
+        kind = LOSS_ENUMS.get(name, hints.get(name, Any))
+        rows.append((name, kind, field(default=kind[default] if name in LOSS_ENUMS else default)))
+    return rows
 
 
 def loss_schema(fn_name: str) -> type:
-    """The `loss` group's schema for the loss function `fn_name` of `rpo_exp.losses`: its
-    hyperparameters, typed by its annotations, plus the weighting keys if it takes weights."""
-    fn = getattr(losses, fn_name)
-    hints = typing.get_type_hints(fn)
-    params = inspect.signature(fn).parameters.values()
-    rows: list[tuple] = [("name", str), ("fn", str), ("gather", bool, field(default=True))]
-    for p in params:
-        if p.name not in BATCH_TENSORS and p.kind is not p.VAR_KEYWORD:
-            kind = LOSS_ENUMS.get(p.name, hints.get(p.name, Any))
-            default = kind[p.default] if p.name in LOSS_ENUMS else p.default
-            rows.append((p.name, kind, field(default=default)))
-    if any(p.name == "weights" for p in params):
-        rows += CONTRAST_FIELDS
-        if all(row[0] != "weights_on" for row in rows):  # weighting=diagonal sets it (logit)
-            rows.append(("weights_on", WeightsOn, field(default=WeightsOn["logit"])))
+    """The `loss` group's schema for the loss function `fn_name` (`loss_fields`); a contrast
+    loss without `weights_on` (SimPO+RPO) takes `logit`, which weighting=diagonal sets."""
+    rows = loss_fields(fn_name)
+    if _takes_weights(fn_name) and all(row[0] != "weights_on" for row in rows):
+        rows.append(("weights_on", WeightsOn, field(default=WeightsOn["logit"])))
     return dataclasses.make_dataclass(f"LossSchema_{fn_name}", rows)
+
+
+def loss_node(fn_name: str) -> dict[str, Any]:
+    """Every `loss` key of `fn_name` with its default (`name` to be given; `tau`: RPO's default
+    by data and protocol, `default_tau`): the base of `conf/loss/*.yaml` (group `loss/fn`), so
+    that each default is written once, in the signature, and `loss.beta=0.5` needs no `+`."""
+    node: dict[str, Any] = {"name": MISSING, "fn": fn_name}
+    for name, _, default in (row for row in loss_fields(fn_name) if len(row) == 3):
+        node[name] = default.default.name if name in LOSS_ENUMS else default.default
+    if "tau" in node:
+        node["tau"] = DEFAULT_TAU
+    return node
+
+
+for _fn in LOSS_FUNCTIONS:
+    ConfigStore.instance().store(group="loss/fn", name=_fn, node=loss_node(_fn))
 
 
 def group_schema(group: str, node: DictConfig) -> type | None:
@@ -433,10 +486,10 @@ def check_schema(cfg: DictConfig, command: str = "train") -> None:
     """Every key of `cfg` (as `command` composes it: train, evaluate, onpolicy, study) is known
     and of its type, at the top level and in every group; raises ConfigError naming the key and
     the valid keys or values."""
-    for old, new in RENAMED.items():
-        group, _, key = old.partition(".")
-        if isinstance(cfg.get(group), DictConfig) and key in cfg[group]:
-            raise ConfigError(f"{old} was renamed {new}")
+    for old, new in MOVED.items():
+        value = OmegaConf.select(cfg, old, default=_ABSENT)
+        if value is not _ABSENT:
+            raise ConfigError(moved_key(old, new, value))
     top = TOP_LEVEL[command]
     unknown = [key for key in cfg if key not in {f.name for f in fields(top)}]
     if unknown:

@@ -34,9 +34,9 @@ POINTWISE_WEIGHTINGS = ("diagonal", "identity")  # weigh chosen item i against r
 
 
 def default_tau(fmt: str, unpaired: bool, tau_unpaired: float = 0.75) -> float:
-    """RPO's default tau: 0.5 for paired contrast; on unpaired data `protocol.tau_unpaired`
-    (0.75 in the paper's Table 6, 0.5 in the released code; docs/method.md, "Weighting
-    strategies")."""
+    """RPO's default tau: 0.5 for paired contrast; on unpaired data (or `unpaired`,
+    `loss.unpaired`) `protocol.tau_unpaired` (0.75 in the paper's Table 6, 0.5 in the released
+    code; docs/method.md, "Weighting strategies")."""
     form = FORMATS[fmt].form if fmt in FORMATS else "paired"
     return tau_unpaired if unpaired or form == "unpaired" else 0.5
 
@@ -59,7 +59,7 @@ def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
     """Check the composed config; returns the loss objective it names, the conversion its
     data needs and the batch layout (an unsupported loss/data pair fails here)."""
     check_schema(cfg, "train")  # unknown keys and types (config.schema); the rules beyond follow
-    objective = Objective.from_config(cfg.loss, cfg.protocol.loss_dtype)
+    objective = Objective.from_config(cfg.loss, cfg.protocol)
     _check_trainer(cfg.trainer)
     _check_model(cfg.model)
     check_adapters(cfg.peft, cuda=torch.cuda.is_available(), model=cfg.model)
@@ -79,17 +79,26 @@ def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
             f" dataset.format={data.format}: use raw or chat_template"
         )
     form = FORMATS[data.format].form
-    strategy = objective.weighting and objective.weighting["strategy"]
-    if strategy in POINTWISE_WEIGHTINGS and (form == "unpaired" or data.unpaired):
-        why = "unpaired data" if form == "unpaired" else "dataset.unpaired=true"
-        raise ConfigError(
-            f"loss.weighting={strategy} (weighting={strategy}...) weighs chosen item i against "
-            f"rejected item i, a pair only in paired data; dataset={data.name} gives {why} "
-            "(independent items, unrelated whenever M = N): use weighting=embedding or "
-            'weighting=uniform (docs/method.md, "Weighting strategies")'
-        )
-    convert, layout = plan(cfg.loss.name, objective.kind, form, data, cfg.protocol.unpaired_batch)
+    _check_pointwise(objective, form, data.name)
+    split = cfg.protocol.unpaired_batch
+    convert, layout = plan(cfg.loss.name, objective.kind, form, data, split, objective.unpaired)
     return objective, convert, layout
+
+
+def _check_pointwise(objective: Objective, form: str, dataset: str) -> None:
+    """Diagonal and identity weights need pairs: unpaired data or `loss.unpaired` has none."""
+    weighting = objective.weighting and objective.weighting["weighting"]
+    if weighting in POINTWISE_WEIGHTINGS and (form == "unpaired" or objective.unpaired):
+        why = (
+            f"dataset={dataset} gives unpaired data"
+            if form == "unpaired"
+            else f"loss.unpaired=true makes the pairs of dataset={dataset} independent items"
+        )
+        raise ConfigError(
+            f"loss.weighting={weighting} (weighting={weighting}...) weighs chosen item i against "
+            f"rejected item i, a pair only in paired data; {why} (unrelated whenever M = N): "
+            'use weighting=embedding or weighting=uniform (docs/method.md, "Weighting strategies")'
+        )
 
 
 def check_evaluation(cfg: DictConfig) -> None:

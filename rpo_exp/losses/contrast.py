@@ -18,22 +18,28 @@ from rpo_exp.losses.output import (
 WEIGHTINGS = ("embedding", "uniform", "diagonal", "identity")
 WEIGHT_SCALES = ("row", "mean_one")
 WEIGHTS_ON = ("logit", "loss")  # Eq. 14 | the released code's diagonal trainer
+WEIGHTING_OPTIONS = ("weighting", "tau", "alpha", "weight_scale")  # contrast_weights' options:
+# the `loss` keys of the same names (docs/method.md, "Weighting strategies")
 
 
-def check_contrast_args(strategy: str, *, tau: float, alpha: float, scale: str) -> None:
-    """Raise ValueError naming the argument when a weighting option is invalid."""
-    if strategy not in WEIGHTINGS:
-        raise ValueError(f"strategy must be one of {', '.join(WEIGHTINGS)}; got '{strategy}'")
-    if scale not in WEIGHT_SCALES:
-        raise ValueError(f"scale must be one of {', '.join(WEIGHT_SCALES)}; got '{scale}'")
-    if strategy == "embedding":
-        check_positive("tau", tau)
-    if strategy == "diagonal" and not 0.0 <= alpha <= 1.0:
-        raise ValueError(f"alpha must be in [0, 1], got {alpha}")
+def contrast_problems(
+    weighting: str, *, tau: float, alpha: float, weight_scale: str
+) -> dict[str, str]:
+    """{option: what would be valid} for each invalid weighting option (empty: all valid)."""
+    problems = {}
+    if weighting not in WEIGHTINGS:
+        problems["weighting"] = f"must be one of {', '.join(WEIGHTINGS)}"
+    if weight_scale not in WEIGHT_SCALES:
+        problems["weight_scale"] = f"must be one of {', '.join(WEIGHT_SCALES)}"
+    if weighting == "embedding" and not tau > 0:
+        problems["tau"] = "must be > 0 (weighting=embedding)"
+    if weighting == "diagonal" and not 0.0 <= alpha <= 1.0:
+        problems["alpha"] = "must be in [0, 1] (weighting=diagonal)"
+    return problems
 
 
 def contrast_weights(
-    strategy: str,
+    weighting: str = "embedding",
     *,
     chosen_prompt_emb: Tensor | None = None,
     rejected_prompt_emb: Tensor | None = None,
@@ -41,16 +47,20 @@ def contrast_weights(
     num_rejected: int | None = None,
     tau: float = 0.5,
     alpha: float = 0.8,
-    scale: str = "row",
+    weight_scale: str = "row",
 ) -> Tensor:
     """The M x N weight matrix w_ij (docs/method.md, "Weighting strategies").
 
     embedding (Eq. 10-11): w_ij = softmax_j(-(1 - cos(e(x_i), e(x'_j))) / tau);
     uniform: 1/N; diagonal (Eq. 13, paired): alpha on the diagonal, (1-alpha)/(M-1) elsewhere;
-    identity: the M x M identity. scale="mean_one" multiplies by N (rows sum to N).
+    identity: the M x M identity. weight_scale="mean_one" multiplies by N (rows sum to N).
     """
-    check_contrast_args(strategy, tau=tau, alpha=alpha, scale=scale)
-    if strategy == "embedding":
+    options = {"weighting": weighting, "tau": tau, "alpha": alpha, "weight_scale": weight_scale}
+    problems = contrast_problems(**options)
+    if problems:
+        name, problem = next(iter(problems.items()))
+        raise ValueError(f"{name}={options[name]}: {problem}")
+    if weighting == "embedding":
         if chosen_prompt_emb is None or rejected_prompt_emb is None:
             raise ValueError("embedding weighting needs chosen_prompt_emb and rejected_prompt_emb")
         if chosen_prompt_emb.dim() != 2 or rejected_prompt_emb.dim() != 2:
@@ -67,20 +77,20 @@ def contrast_weights(
     else:
         m = num_chosen if num_chosen is not None else _rows(chosen_prompt_emb, "num_chosen")
         n = num_rejected if num_rejected is not None else _rows(rejected_prompt_emb, "num_rejected")
-        if strategy in ("diagonal", "identity") and m != n:
+        if weighting in ("diagonal", "identity") and m != n:
             raise ValueError(
-                f"{strategy} weighting needs paired data (num_chosen == num_rejected), got "
+                f"{weighting} weighting needs paired data (num_chosen == num_rejected), got "
                 f"M={m}, N={n}; use embedding or uniform for unpaired data"
             )
-        if strategy == "uniform":
+        if weighting == "uniform":
             weights = torch.full((m, n), 1.0 / n)
-        elif strategy == "identity":
+        elif weighting == "identity":
             weights = torch.eye(m)
         else:
             off = (1.0 - alpha) / (m - 1) if m > 1 else 0.0
             weights = torch.full((m, m), off).fill_diagonal_(alpha)
     n_cols = weights.shape[1]
-    return weights * n_cols if scale == "mean_one" else weights
+    return weights * n_cols if weight_scale == "mean_one" else weights
 
 
 def _rows(emb: Tensor | None, name: str) -> int:

@@ -130,7 +130,7 @@ class Paired(BatchLayout):
             }
         if graded.ref is not None:
             out |= {"ref_chosen_logps": graded.ref[:n], "ref_rejected_logps": graded.ref[n:]}
-        positions = torch.arange(n, device=graded.policy.device)  # for loss.contrast_block
+        positions = torch.arange(n, device=graded.policy.device)  # for protocol.contrast_block
         return out | {"chosen_positions": positions, "rejected_positions": positions}
 
     def prompt_embeddings(self, items: list[Item], batch: list[int], embeddings: Tensor) -> dict:
@@ -148,7 +148,7 @@ class UnpairedContrast(Paired):
     `split="stratified"`: every batch has the data's desirable share; `"halves"` (the released
     code's loader): M = N = batch / 2. Either way the two kinds are interleaved evenly in the
     batch (d, u, d, u, ... for M = N), so that blocks of consecutive items
-    (`loss.contrast_block`, the released code's per-GPU batches) each hold both kinds."""
+    (`protocol.contrast_block`, the released code's per-GPU batches) each hold both kinds."""
 
     def __init__(self, split: str = "stratified"):
         if split not in UNPAIRED_BATCHES:
@@ -205,7 +205,7 @@ class UnpairedContrast(Paired):
             out |= {"ref_chosen_logps": graded.ref[:m], "ref_rejected_logps": graded.ref[m:]}
         good = [p for p, i in enumerate(batch) if items[i].desirable]
         bad = [p for p, i in enumerate(batch) if not items[i].desirable]
-        device = graded.policy.device  # batch positions, for loss.contrast_block
+        device = graded.policy.device  # batch positions, for protocol.contrast_block
         return out | {
             "chosen_positions": torch.tensor(good, dtype=torch.long, device=device),
             "rejected_positions": torch.tensor(bad, dtype=torch.long, device=device),
@@ -304,10 +304,16 @@ class Grouped(BatchLayout):
 
 
 def plan(
-    loss_name: str, kind: str, form: str, cfg: DictConfig, unpaired_batch: str = "stratified"
+    loss_name: str,
+    kind: str,
+    form: str,
+    cfg: DictConfig,
+    unpaired_batch: str = "stratified",
+    unpaired: bool = False,
 ) -> tuple[Conversion, BatchLayout]:
-    """(conversion of the loaded Examples, batch layout) for this loss on this data;
-    `unpaired_batch`: how unpaired contrast batches split (`UnpairedContrast`)."""
+    """(conversion of the loaded Examples, batch layout) for this loss on the data `cfg`;
+    `unpaired_batch`: how unpaired contrast batches split (`UnpairedContrast`); `unpaired`
+    (`loss.unpaired`): a contrast loss takes paired data as independent items."""
     same = Conversion(cfg.name)
     pairs = Conversion(cfg.name, cfg.pairing if form == "grouped" else None)
     items = Conversion(cfg.name, pairs.pairing, unpaired=True)
@@ -327,7 +333,7 @@ def plan(
     if kind == "contrast":
         if form == "unpaired":
             return same, UnpairedContrast(unpaired_batch)
-        if cfg.unpaired:
+        if unpaired:
             return items, UnpairedContrast(unpaired_batch)
         return pairs, Paired()
     if form == "unpaired":

@@ -16,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 from torch import Tensor
 
 from rpo_exp import losses
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.losses import LossOutput, contrast_weights
-from rpo_exp.losses.contrast import WEIGHTS_ON, check_contrast_args
+from rpo_exp.losses.contrast import WEIGHTING_OPTIONS, contrast_problems
 from rpo_exp.losses.output import loss_precision
 
 PAIRED_TENSORS = (
@@ -37,17 +37,14 @@ PAIRED_TENSORS = (
 UNPAIRED_TENSORS = ("policy_logps", "ref_logps", "desirable", "policy_kl_logps", "ref_kl_logps")
 GROUPED_TENSORS = ("policy_logps", "ref_logps", "scores", "group_ids")
 BATCH_TENSORS = frozenset(PAIRED_TENSORS + UNPAIRED_TENSORS + GROUPED_TENSORS)
-# loss config key -> contrast_weights argument (docs/method.md, "Weighting strategies")
-WEIGHTING_KEYS = {"weighting": "strategy", "tau": "tau", "alpha": "alpha", "weight_scale": "scale"}
 LOSS_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
 LOSS_FUNCTIONS = tuple(name for name in losses.__all__ if name.endswith("_loss"))
 BOUNDS = {  # loss function argument -> (valid?, what is valid): each function's own domain
     "beta": (lambda v: v > 0, "> 0"),
-    "tau": (lambda v: v > 0, "> 0"),
     "label_smoothing": (lambda v: 0 <= v < 0.5, "in [0, 0.5) (a flip rate; 0.5 learns nothing)"),
     "reward_temperature": (lambda v: v > 0, "> 0"),
     "p": (lambda v: v >= 0, ">= 0"),
-    "alpha": (lambda v: v >= 0, ">= 0"),  # a loss's own alpha (SWEPO); the weighting's: below
+    "alpha": (lambda v: v >= 0, ">= 0"),  # a loss's own alpha (SWEPO); the weighting's: contrast
     "desirable_weight": (lambda v: v >= 0, ">= 0"),
     "undesirable_weight": (lambda v: v >= 0, ">= 0"),
 }
@@ -58,81 +55,37 @@ class Objective:
     name: str
     fn: Callable[..., LossOutput]
     tensors: tuple[str, ...]  # the batch tensors fn takes, by parameter name
-    kwargs: dict  # hyperparameters from the loss config
-    weighting: dict | None  # contrast_weights arguments, for losses that take `weights`
+    kwargs: dict  # fn's hyperparameters, from the loss keys of the same names
+    weighting: dict | None  # contrast_weights' options (the loss keys of the same names)
+    unpaired: bool = False  # loss.unpaired: paired data as independent items (M x N contrast)
     gather: bool = True  # global-batch loss on all ranks (docs/method.md, "Multi-process training")
-    contrast_block: int | None = None  # contrast within blocks of this many items (None: all)
-    dtype: torch.dtype = torch.float32  # the loss arithmetic's (protocol.loss_dtype)
+    contrast_block: int | None = None  # protocol.contrast_block (None: the whole batch)
+    dtype: torch.dtype = torch.float32  # protocol.loss_dtype: the loss arithmetic's
 
     @classmethod
-    def from_config(cls, cfg: DictConfig, loss_dtype: str = "float32") -> Objective:
-        """Validate the `loss` group before any weights load; errors name the key.
-        `loss_dtype` (`protocol.loss_dtype`): the dtype of the loss's inputs and arithmetic."""
-        if loss_dtype not in LOSS_DTYPES:
-            raise ConfigError(
-                f"protocol.loss_dtype={loss_dtype}: must be one of {', '.join(LOSS_DTYPES)}"
-            )
-        if cfg.get("fn") not in LOSS_FUNCTIONS:
-            raise ConfigError(
-                f"loss.fn={cfg.get('fn')}: must be one of {', '.join(LOSS_FUNCTIONS)}"
-            )
-        fn = getattr(losses, cfg.fn)
-        params = inspect.signature(fn).parameters.values()
-        tensors = tuple(p.name for p in params if p.name in BATCH_TENSORS)
-        unknown = [
-            p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in tensors
-        ]
-        if unknown:
-            raise ConfigError(
-                f"loss={cfg.name}: {cfg.fn} takes inputs no batch provides: {unknown}"
-            )
-        hyper = {p.name for p in params if p.name not in BATCH_TENSORS}
-        if "weights_on" in cfg and "weights_on" not in hyper:  # weighting=diagonal sets it
-            if cfg.weights_on != "logit":
-                raise ConfigError(
-                    f"loss.weights_on={cfg.weights_on} (the released diagonal trainer) exists for "
-                    f"loss=rpo only; loss={cfg.name} weighs the logits: set loss.weights_on=logit"
-                )
-            cfg = OmegaConf.create({k: cfg[k] for k in cfg if k != "weights_on"})  # resolved
-        numeric = {p.name for p in params if _is_number(p.default)} | {"tau", "alpha"}
-        for key in sorted(numeric & set(cfg)):  # before any comparison: `loss.beta=abc`, `inf`
-            if cfg[key] is not None and not (_is_number(cfg[key]) and math.isfinite(cfg[key])):
-                raise ConfigError(f"loss.{key}={cfg[key]}: must be a finite number")
-        weighting = None
-        if "weights" in tensors:
-            weighting = {arg: cfg[key] for key, arg in WEIGHTING_KEYS.items()}
-            try:
-                check_contrast_args(**weighting)
-            except ValueError as err:
-                raise ConfigError(f"loss.{_key_of(str(err))}: {err}") from None
-        contrast_keys = {*WEIGHTING_KEYS, "contrast_block"} if weighting else set()
-        allowed = hyper | contrast_keys | {"name", "fn", "gather"}
-        extra = sorted(set(cfg) - allowed)
-        if extra:
-            raise ConfigError(
-                f"loss={cfg.name}: unknown keys {extra} for {cfg.fn}; valid: {sorted(allowed)}"
-            )
-        kwargs = {k: cfg[k] for k in hyper if k in cfg}
-        if kwargs.get("weights_on", "logit") not in WEIGHTS_ON:
-            raise ConfigError(
-                f"loss.weights_on={kwargs['weights_on']}: must be one of {', '.join(WEIGHTS_ON)}"
-            )
-        for key, (valid, what) in BOUNDS.items():
-            if key in kwargs and not valid(kwargs[key]):
-                raise ConfigError(f"loss.{key}={kwargs[key]}: must be {what}")
-        gather = cfg.get("gather", True)
-        if not isinstance(gather, bool):
-            raise ConfigError(f"loss.gather={gather}: must be true or false")
-        block = cfg.get("contrast_block")
-        if block is not None and (
-            isinstance(block, bool) or not isinstance(block, int) or block < 1
-        ):
-            raise ConfigError(
-                f"loss.contrast_block={block}: must be a positive integer (items per block, as "
-                "the released code's per-GPU batch) or null (the whole batch)"
-            )
-        dtype = LOSS_DTYPES[loss_dtype]
-        return cls(cfg.name, fn, tensors, kwargs, weighting, gather, block and int(block), dtype)
+    def from_config(cls, loss: DictConfig, protocol: DictConfig) -> Objective:
+        """The objective of the `loss` group (its keys and types checked by
+        `rpo_exp.config.schema`), with `protocol.contrast_block` and `protocol.loss_dtype`
+        (docs/reproducing.md); a value no loss can use fails here, naming its key."""
+        fn = loss_function(loss.get("fn"))
+        tensors = batch_tensors(fn)
+        defaults = hyperparameters(fn)
+        check_weights_on(loss, defaults)
+        kwargs = {key: loss[key] for key in defaults if key in loss}
+        check_finite(kwargs, defaults)
+        check_bounds(kwargs)
+        weighting = contrast_options(loss) if "weights" in tensors else None
+        return cls(
+            loss.name,
+            fn,
+            tensors,
+            kwargs,
+            weighting,
+            unpaired=weighting is not None and loss.unpaired,
+            gather=loss.gather,
+            contrast_block=contrast_block(protocol.contrast_block),
+            dtype=LOSS_DTYPES[protocol.loss_dtype],
+        )
 
     @property
     def kind(self) -> str:
@@ -145,13 +98,13 @@ class Objective:
 
     @property
     def needs_embeddings(self) -> bool:
-        return self.weighting is not None and self.weighting["strategy"] == "embedding"
+        return self.weighting is not None and self.weighting["weighting"] == "embedding"
 
     def __call__(self, tensors: dict[str, Tensor]) -> LossOutput:
         """`tensors`: the batch's tensors by their `rpo_exp.losses` argument names, plus
         `chosen_prompt_emb` and `rejected_prompt_emb` when the weighting needs them, and
         `chosen_positions`/`rejected_positions` (each side's items' places in the batch) for
-        `contrast_block`."""
+        `protocol.contrast_block`."""
         if self.dtype != torch.float32:  # log-probs and embeddings rounded, the loss computed in it
             tensors = {
                 k: v.to(self.dtype) if v.is_floating_point() else v for k, v in tensors.items()
@@ -198,7 +151,7 @@ def blockwise(
         outs.append(loss(part))
     if not outs:
         raise ConfigError(
-            f"loss.contrast_block={size}: no block of {size} items of this batch holds both a "
+            f"protocol.contrast_block={size}: no block of {size} items of this batch holds both a "
             "chosen and a rejected response; use a larger block"
         )
     shared = set.intersection(*(set(out.metrics) for out in outs))  # effective_beta: square only
@@ -224,11 +177,78 @@ def loss_kind(tensors: tuple[str, ...]) -> str:
     return "pairwise"
 
 
+def loss_function(name: str | None) -> Callable[..., LossOutput]:
+    """The function of `rpo_exp.losses` that `loss.fn` names."""
+    if name not in LOSS_FUNCTIONS:
+        raise ConfigError(f"loss.fn={name}: must be one of {', '.join(LOSS_FUNCTIONS)}")
+    return getattr(losses, name)
+
+
+def batch_tensors(fn: Callable[..., LossOutput]) -> tuple[str, ...]:
+    """The batch tensors `fn` takes (its parameters named in BATCH_TENSORS), in order."""
+    params = inspect.signature(fn).parameters.values()
+    tensors = tuple(p.name for p in params if p.name in BATCH_TENSORS)
+    unknown = [
+        p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in tensors
+    ]
+    if unknown:
+        raise ConfigError(f"loss.fn={fn.__name__} takes inputs no batch provides: {unknown}")
+    return tensors
+
+
+def hyperparameters(fn: Callable, only: tuple[str, ...] | None = None) -> dict[str, object]:
+    """`fn`'s parameters that are no batch tensors (or those in `only`), with their defaults."""
+    params = inspect.signature(fn).parameters.values()
+    keep = [p for p in params if p.name not in BATCH_TENSORS and p.kind is not p.VAR_KEYWORD]
+    return {p.name: p.default for p in keep if only is None or p.name in only}
+
+
+def check_weights_on(loss: DictConfig, options: dict[str, object]) -> None:
+    """`weighting=diagonal` sets `loss.weights_on` for every contrast loss: a loss without that
+    option (SimPO+RPO) weighs the logits, so it takes `logit` only."""
+    if "weights_on" in loss and "weights_on" not in options and loss.weights_on != "logit":
+        raise ConfigError(
+            f"loss.weights_on={loss.weights_on} (the released diagonal trainer) exists for "
+            f"loss=rpo only; loss={loss.name} weighs the logits: set loss.weights_on=logit"
+        )
+
+
+def check_finite(values: dict[str, object], defaults: dict[str, object]) -> None:
+    """Each value whose default is a number is a finite number (`loss.beta=abc`, `inf`)."""
+    for key, value in sorted(values.items()):
+        number = _is_number(value) and math.isfinite(value)
+        if _is_number(defaults[key]) and value is not None and not number:
+            raise ConfigError(f"loss.{key}={value}: must be a finite number")
+
+
+def check_bounds(kwargs: dict[str, object]) -> None:
+    """The loss function's hyperparameters within their domains (BOUNDS)."""
+    for key, (valid, what) in BOUNDS.items():
+        if key in kwargs and not valid(kwargs[key]):
+            raise ConfigError(f"loss.{key}={kwargs[key]}: must be {what}")
+
+
+def contrast_options(loss: DictConfig) -> dict[str, object]:
+    """`contrast_weights`' options, from the loss keys of the same names (docs/method.md,
+    "Weighting strategies")."""
+    options = {key: loss[key] for key in WEIGHTING_OPTIONS}
+    check_finite(options, hyperparameters(contrast_weights, WEIGHTING_OPTIONS))
+    problems = contrast_problems(**options)
+    if problems:
+        key, problem = next(iter(problems.items()))
+        raise ConfigError(f"loss.{key}={options[key]}: {problem}")
+    return options
+
+
+def contrast_block(block: object) -> int | None:
+    """`protocol.contrast_block`: a positive number of items, or None (the whole batch)."""
+    if block is not None and (isinstance(block, bool) or not isinstance(block, int) or block < 1):
+        raise ConfigError(
+            f"protocol.contrast_block={block}: must be a positive integer (items per block, as "
+            "the released code's per-GPU batch) or null (the whole batch)"
+        )
+    return block
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _key_of(message: str) -> str:
-    """The config key a contrast_weights error is about (its argument name, mapped back)."""
-    arg = message.split()[0]
-    return next((key for key, a in WEIGHTING_KEYS.items() if a == arg), arg)
