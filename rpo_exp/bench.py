@@ -140,7 +140,7 @@ def ours(loss: str, examples, tokenizer):
     items, _ = tokenize_examples(convert(examples), tokenizer, MAX_LENGTH - 1, MAX_LENGTH)
     split = Split(items)
     if objective.needs_embeddings:
-        split.embeddings = embed_prompts([it.prompt_text for it in items], cfg.embedder, DEVICE)
+        split.embeddings = embed_prompts([it.embedder_text for it in items], cfg.embedder, DEVICE)
     trainer = Trainer(
         cfg=cfg.trainer,
         model=model,

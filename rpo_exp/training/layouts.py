@@ -240,7 +240,7 @@ class KTO(BatchLayout):
                 (
                     j
                     for j in batch[pos + 1 :] + batch[:pos]
-                    if items[j].prompt_text != items[i].prompt_text
+                    if items[j].embedder_text != items[i].embedder_text
                 ),
                 None,
             )

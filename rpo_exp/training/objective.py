@@ -3,7 +3,7 @@ tensors.
 
 The trainer knows batches, not formulas: a loss config names a function of `rpo_exp.losses`
 (`fn`) and its hyperparameters; the function's parameters that are batch tensors
-(`BATCH_TENSORS`) say which tensors it needs and so which batch shape. Adding a loss is one
+(`BATCH_TENSORS`) say which tensors it needs and so which batch layout. Adding a loss is one
 function + one YAML + one test.
 """
 
