@@ -42,7 +42,7 @@ OPTIONS = ("n", "split")  # preview's own top-level keys (conf/preview.yaml)
 
 
 def response_fields(example: Example, responses: tuple[str, ...]) -> dict:
-    """The responses under the names of the example's shape."""
+    """The responses under the names of the example's form."""
     if len(responses) == 2 and example.scores == (1.0, 0.0):
         return {"chosen": responses[0], "rejected": responses[1]}
     if len(responses) == 1:
@@ -82,7 +82,7 @@ def preview(cfg: DictConfig) -> Iterator[dict]:
                 "prompt": rendered.prompt,
                 **response_fields(example, rendered.responses),
                 "end": released_end * " " + tokenizer.decode(list(rendered.end)),
-                "embedder_text": item.prompt_text,
+                "embedder_text": item.embedder_text,
                 "tokens": {"prompt": len(item.prompt_ids), "responses": lengths(item)},
                 "truncated": {
                     "prompt": cut,

@@ -142,7 +142,7 @@ def _splits(
         "%s on %s, %d process(es)", accelerator.distributed_type, device, accelerator.num_processes
     )
     if needs_embeddings:
-        prompts = [it.prompt_text for s in splits.values() for it in s.items]
+        prompts = [it.embedder_text for s in splits.values() for it in s.items]
         vectors = embed_prompts(prompts, cfg.embedder, device)
         splits["train"].embeddings, splits["test"].embeddings = vectors.split(
             [len(splits["train"].items), len(splits["test"].items)]

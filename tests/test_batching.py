@@ -1,4 +1,4 @@
-"""Batch shapes: epochs, M/N/K, KTO's mismatched pairs, and grouped -> pairs conversion."""
+"""Batch layouts: epochs, M/N/K, KTO's mismatched pairs, and grouped -> pairs conversion."""
 
 from __future__ import annotations
 
@@ -47,20 +47,20 @@ def test_paired_epochs_see_every_item_once() -> None:
 
 def test_unpaired_contrast_is_stratified_m_by_n() -> None:
     items = labelled(30, 20)
-    shape = UnpairedContrast()
-    order = shape.order(items, trainer_cfg(10, epochs=2), seed=0)
+    layout = UnpairedContrast()
+    order = layout.order(items, trainer_cfg(10, epochs=2), seed=0)
     assert len(order) == 10
     for epoch in (order[:5], order[5:]):
         assert sorted(itertools.chain(*epoch)) == list(range(50))  # each item once per epoch
     for batch in order:
-        graded, frozen = shape.keys(items, batch)
+        graded, frozen = layout.keys(items, batch)
         assert frozen == [] and len(graded) == 10
         n = len(graded)
-        out = shape.tensors(
+        out = layout.tensors(
             items, batch, SeqLogps(torch.arange(n * 1.0), None, torch.ones(n)), None
         )
         assert len(out["policy_chosen_logps"]) == 6 and len(out["policy_rejected_logps"]) == 4
-        emb = shape.prompt_embeddings(items, batch, torch.eye(50))
+        emb = layout.prompt_embeddings(items, batch, torch.eye(50))
         # row r of the chosen embeddings is the prompt of the r-th chosen sequence
         chosen_items = [k[0] for k in graded[:6]]
         assert torch.equal(emb["chosen_prompt_emb"].argmax(1), torch.tensor(chosen_items))
@@ -83,12 +83,14 @@ def test_kto_pairs_never_meet_their_own_prompt() -> None:
     pairs = [Example.pair(f"p{i}", f"good {i}", f"bad {i}") for i in range(6)]
     examples = to_unpaired(pairs)
     items = [Item(i, str(e.prompt), (i,), ((100 + i,),), e.scores) for i, e in enumerate(examples)]
-    shape = KTO()
-    for batch in [*shape.order(items, trainer_cfg(4, epochs=3), seed=0), [0, 1, 2, 3]]:
-        graded, frozen = shape.keys(items, batch)
+    layout = KTO()
+    for batch in [*layout.order(items, trainer_cfg(4, epochs=3), seed=0), [0, 1, 2, 3]]:
+        graded, frozen = layout.keys(items, batch)
         assert [k[0] for k in frozen] == batch and len(frozen) == len(graded)
         for prompt, response, _ in frozen:
-            assert response != prompt and items[prompt].prompt_text != items[response].prompt_text
+            assert (
+                response != prompt and items[prompt].embedder_text != items[response].embedder_text
+            )
 
 
 def test_grouped_batches_count_prompts_and_keep_k() -> None:
@@ -96,11 +98,11 @@ def test_grouped_batches_count_prompts_and_keep_k() -> None:
         Item(i, f"p{i}", (1,), tuple((j,) for j in range(k)), tuple(float(j) for j in range(k)))
         for i, k in enumerate([2, 4, 3, 5])
     ]
-    shape = Grouped()
-    graded, _ = shape.keys(items, [1, 3])
+    layout = Grouped()
+    graded, _ = layout.keys(items, [1, 3])
     assert len(graded) == 4 + 5
     n = len(graded)
-    out = shape.tensors(
+    out = layout.tensors(
         items, [1, 3], SeqLogps(torch.zeros(n), torch.zeros(n), torch.ones(n)), None
     )
     assert out["group_ids"].tolist() == [1] * 4 + [3] * 5
@@ -130,8 +132,8 @@ def test_paired_data_as_unpaired_contrast() -> None:
     from tests.helpers import TINY, compose_cfg
 
     cfg = compose_cfg(*TINY, "loss=rpo", "loss.unpaired=true")
-    _, convert, shape = validate(cfg)
-    assert isinstance(shape, UnpairedContrast) and cfg.loss.tau == 0.75  # RPO paper Table 6
+    _, convert, layout = validate(cfg)
+    assert isinstance(layout, UnpairedContrast) and cfg.loss.tau == 0.75  # RPO paper Table 6
     pairs = [Example.pair("p", "good", "bad")]
     assert [e.responses for e in convert(pairs)] == [("good",), ("bad",)]
     assert compose_cfg(*TINY, "loss=rpo").loss.tau == 0.5

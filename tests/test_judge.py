@@ -214,7 +214,7 @@ def local_judge(server, tmp_path: Path, monkeypatch, *overrides: str) -> Judge:
 @LOCAL
 def test_garbage_replies_are_retried_then_invalid(server, tmp_path, monkeypatch) -> None:
     """One-token replies to a prompt that asks for no verdict: `judge.attempts` requests reach
-    the server, then the judgement is invalid; its cached outcome is reused, a corrupt cache
+    the server, then the judgment is invalid; its cached outcome is reused, a corrupt cache
     entry is not."""
     judge = local_judge(
         server,
@@ -226,9 +226,9 @@ def test_garbage_replies_are_retried_then_invalid(server, tmp_path, monkeypatch)
     )
     log = server[1]
     before = posts(log)
-    judgement = judge.judge("Write the word hello.")
-    assert judgement.verdict is None and len(judgement.replies) == 3
-    assert all(parse_text(reply) is None for reply in judgement.replies)
+    judgment = judge.judge("Write the word hello.")
+    assert judgment.verdict is None and len(judgment.replies) == 3
+    assert all(parse_text(reply) is None for reply in judgment.replies)
     assert posts(log) - before == 3 == judge.requests
     again = judge.judge("Write the word hello.")
     assert again.cached and again.verdict is None and posts(log) - before == 3
@@ -294,13 +294,13 @@ def test_evaluate_end_to_end_with_the_local_judge(tiny_run: Path, tmp_path: Path
     out = tiny_run / "eval"
     result = json.loads((out / "win_rate.json").read_text())
     assert result["n"] + result["invalid"] == 6
-    assert result["judgments"] == 6 and result["against"] == "reference"
-    assert "win rate vs reference: " in done.stdout and "95% CI" in done.stdout
+    assert result["judgments"] == 6 and result["against"] == "preferred"
+    assert "win rate vs preferred: " in done.stdout and "95% CI" in done.stdout
     assert result["n"] > 0 and result["ci_low"] <= result["win_rate"] <= result["ci_high"]
     generations = [
         json.loads(line) for line in (out / "generations.jsonl").read_text().splitlines()
     ]
-    assert len(generations) == 6 and all(g["reference"] and "prompt" in g for g in generations)
+    assert len(generations) == 6 and all(g["preferred"] and "prompt" in g for g in generations)
     judgments = [json.loads(line) for line in (out / "judgments.jsonl").read_text().splitlines()]
     asked = [j for j in judgments if not j.get("identical")]
     first_requests = posts(out / "judge_server.log")

@@ -42,15 +42,15 @@ def test_chat_template_renders_the_turns_and_ends_responses_with_end_of_turn(tok
         assert (response[-1] == eot and eot != tokenizer.eos_token_id) or response[-1] == eot
         assert tokenizer.decode(response[:-1]) == text  # leading space stripped
     rendered = tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False)
-    assert item.prompt_text == rendered  # what the embedder reads
+    assert item.embedder_text == rendered  # what the embedder reads
     (raw_text,), _ = tokenize_examples([PAIR], tokenizer, 256, 512, "chat_template", True)
-    assert raw_text.prompt_text == PAIR.prompt_text  # embedder.text=raw
+    assert raw_text.embedder_text == PAIR.plain_prompt  # embedder.text=raw
 
 
 def test_released_renders_hh_as_the_released_code(tokenizer) -> None:
     (item,), _ = tokenize_examples([PAIR], tokenizer, 256, 512, "released")
     want = "\n<|user|>\nHi there\n<|assistant|>\nHello.\n<|user|>\nHow are you?\n<|assistant|>\n"
-    assert item.prompt_text == want
+    assert item.embedder_text == want
     assert list(item.prompt_ids) == tokenizer(want)["input_ids"]
     chosen = item.response_ids[0]
     assert chosen[-1] == tokenizer.eos_token_id
@@ -59,7 +59,7 @@ def test_released_renders_hh_as_the_released_code(tokenizer) -> None:
 
 def test_raw_keeps_the_dataset_text(tokenizer) -> None:
     (item,), _ = tokenize_examples([PAIR], tokenizer, 256, 512, "raw")
-    assert item.prompt_text == MULTI_TURN
+    assert item.embedder_text == MULTI_TURN
     assert tokenizer.decode(item.response_ids[0][:-1]) == " Fine,  thanks."
 
 

@@ -102,7 +102,7 @@ def test_released_truncation_keeps_a_prompt_that_fits_and_ends_responses_with_sp
     )
     assert stats.prompts == 1 and len(cut.prompt_ids) == 256
     # the embedder reads the decoded, truncated prompt
-    assert cut.prompt_text == tokenizer.decode(cut.prompt_ids, skip_special_tokens=True)
+    assert cut.embedder_text == tokenizer.decode(cut.prompt_ids, skip_special_tokens=True)
 
 
 def test_preview_prints_the_released_strings(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ def test_reward_judge_win_rates_recompute_and_cache(tmp_path: Path) -> None:
     assert len(judgments) == len(generations) == result["n"] == 6
     reward = load_reward(OmegaConf.create({"name": "sentiment"}))
     ours = reward([g["prompt"] for g in generations], [g["response"] for g in generations])
-    theirs = reward([g["prompt"] for g in generations], [g["reference"] for g in generations])
+    theirs = reward([g["prompt"] for g in generations], [g["preferred"] for g in generations])
     for j, a, b in zip(judgments, ours, theirs, strict=True):
         mine, other = j["reward_ours"], j["reward_theirs"]  # cached as float32
         assert abs(mine - a) < 1e-6 and abs(other - b) < 1e-6
@@ -49,7 +49,7 @@ def test_reward_judge_win_rates_recompute_and_cache(tmp_path: Path) -> None:
     }
 
 
-def test_sampled_kl_scores_the_loaded_policy_against_the_reference_it_loads(tokenizer) -> None:
+def test_sampled_kl_scores_the_loaded_policy_against_the_initial_model_it_loads(tokenizer) -> None:
     """The loaded policy against its own config drawn with the same seed: every log-ratio is 0;
     against another draw it is not. An empty response is left out and counted, and with
     nothing left there is no estimate (None, not NaN)."""
@@ -127,7 +127,7 @@ def test_a_reward_model_judges_end_to_end(tmp_path: Path, tiny_reward_model: Pat
     test = load_split(OmegaConf.load(run_dir / ".hydra" / "config.yaml").dataset, "test")
     prompts = [test.examples[g["index"]].prompt for g in generations]  # as the judge read them
     ours = reward(prompts, [g["response"] for g in generations])
-    theirs = reward(prompts, [g["reference"] for g in generations])
+    theirs = reward(prompts, [g["preferred"] for g in generations])
     wins = [1.0 if a > b else 0.0 if a < b else 0.5 for a, b in zip(ours, theirs, strict=True)]
     assert result["win_rate"] == statistics.fmean(wins)
     assert abs(result["mean_reward"] - statistics.fmean(ours)) < 1e-4

@@ -54,7 +54,7 @@ def contenders(
 
     vocab, pad = len(tokenizer), tokenizer.pad_token_id
     rpo = cfg("rpo")
-    embeddings = embed_prompts([it.prompt_text for it in items], rpo.embedder, DEVICE)
+    embeddings = embed_prompts([it.embedder_text for it in items], rpo.embedder, DEVICE)
     built = {
         "bare": bare(cfg("dpo"), vocab, items, pad),
         "dpo": ours(cfg("dpo"), vocab, items, None, pad),

@@ -28,7 +28,7 @@ def is_desirable(scores: tuple[float, ...]) -> bool:
 
 @dataclass(frozen=True)
 class Example:
-    """A prompt and its scored responses, for every dataset shape:
+    """A prompt and its scored responses, for every data form:
 
     - paired (HH, TL;DR): responses (chosen, rejected), scores (1, 0);
     - unpaired (Capybara): one response, score 1 (desirable) or 0 (undesirable);
@@ -59,8 +59,9 @@ class Example:
         return is_desirable(self.scores)
 
     @property
-    def prompt_text(self) -> str:
-        """The prompt as plain text (for prompt embeddings): messages joined by newlines."""
+    def plain_prompt(self) -> str:
+        """The prompt as plain text, messages joined by newlines (the judge's query, and the
+        embedder's text under `embedder.text=raw`)."""
         if isinstance(self.prompt, str):
             return self.prompt
         return "\n".join(content for _, content in self.prompt)

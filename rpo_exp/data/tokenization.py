@@ -15,7 +15,7 @@ from rpo_exp.common.paths import cache_dir
 from rpo_exp.data.records import Example, is_desirable
 from rpo_exp.data.rendering import Rendered, render
 
-CACHE_VERSION = 3  # bump when tokenization or the entry format changes (3: prompt formats)
+CACHE_VERSION = 4  # bump when tokenization or the entry format changes (4: embedder_text)
 log = logging.getLogger(__name__)
 
 
@@ -25,7 +25,7 @@ class Item:
     embeddings and the data order refer to items by it)."""
 
     index: int
-    prompt_text: str
+    embedder_text: str  # what the prompt embedder reads (docs/method.md, "Prompt formats")
     prompt_ids: tuple[int, ...]
     response_ids: tuple[tuple[int, ...], ...]
     scores: tuple[float, ...]
@@ -57,7 +57,7 @@ def tokenize_examples(
     (docs/method.md, "Truncation"). `prompt_first` (as TRL and the papers): the prompt cut from
     the left to `max_prompt_length`, each response + its end token (EOS, or the chat
     template's end of turn) cut from the right so prompt + response fits `max_length`.
-    `released` (the released code): `released_truncation`. `Item.prompt_text`, what the
+    `released` (the released code): `released_truncation`. `Item.embedder_text`, what the
     embedder reads, is the rendered prompt (`released`: the decoded, truncated prompt), or the
     dataset's own text with `embed_raw` (`embedder.text=raw`)."""
     if truncation not in TRUNCATIONS:
@@ -76,7 +76,7 @@ def tokenize_examples(
             )
         if not prompt:
             raise ValueError(f"example {index}: the prompt tokenizes to nothing")
-        text = example.prompt_text if embed_raw else text
+        text = example.plain_prompt if embed_raw else text
         items.append(Item(index, text, tuple(prompt), tuple(responses), example.scores))
     return items, stats
 
@@ -193,7 +193,7 @@ def _content_sha256(items: list[Item]) -> str:
     import hashlib
 
     rows = [
-        [it.index, it.prompt_text, it.prompt_ids, it.response_ids, [float(s) for s in it.scores]]
+        [it.index, it.embedder_text, it.prompt_ids, it.response_ids, [float(s) for s in it.scores]]
         for it in items
     ]
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
@@ -211,7 +211,7 @@ def _read_cached(path: Path) -> tuple[list[Item], TruncationStats] | None:
         items = [
             Item(
                 r["index"],
-                r["prompt_text"],
+                r["embedder_text"],
                 tuple(r["prompt_ids"]),
                 tuple(map(tuple, r["response_ids"])),
                 tuple(r["scores"]),

@@ -1,5 +1,5 @@
-"""KL(policy || reference) estimated from the policy's own sampled responses, per prompt: the
-log-ratio log pi(y|x) - log pi_ref(y|x) of each sampled y, which averages to the KL over
+"""KL(policy || initial policy) estimated from the policy's own sampled responses, per prompt: the
+log-ratio log pi(y|x) - log pi_0(y|x) of each sampled y, which averages to the KL over
 samples (an unbiased single-sample estimate per prompt), with its standard error over prompts.
 Valid for sampled generations (`eval.temperature` > 0); greedy ones give the log-ratio of the
 greedy response instead. The responses are re-tokenized from their text (an EOS the model
@@ -21,7 +21,7 @@ from rpo_exp.modeling.models import inference_model
 
 def sampled_kl(
     policy: PreTrainedModel,
-    reference: DictConfig,
+    initial: DictConfig,
     tokenizer: PreTrainedTokenizerBase,
     prompts: list[Prompt],
     responses: list[str],
@@ -30,7 +30,7 @@ def sampled_kl(
     seed: int = 0,
 ) -> dict:
     """{"kl": mean log-ratio over prompts, "kl_se": its standard error, "kl_per_prompt": ...}
-    of the loaded `policy` against the model of `reference` (loaded here, drawn with `seed`
+    of the loaded `policy` against the model of `initial` (loaded here, drawn with `seed`
     when randomly initialised); responses that tokenize to nothing are left out and counted in
     "kl_skipped"."""
     sequences, kept = [], []
@@ -43,8 +43,8 @@ def sampled_kl(
         return {"kl": None, "kl_se": None, "kl_per_prompt": {}, "kl_skipped": len(prompts)}
     pad = tokenizer.pad_token_id
     logps = score_sequences(policy, sequences, pad).double()
-    reference_model = inference_model(reference, len(tokenizer), seed)
-    ratios = logps - score_sequences(reference_model, sequences, pad).double()
+    initial_model = inference_model(initial, len(tokenizer), seed)
+    ratios = logps - score_sequences(initial_model, sequences, pad).double()
     values = ratios.tolist()
     se = statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else None
     return {

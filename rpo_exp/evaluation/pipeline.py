@@ -64,8 +64,8 @@ class Policy:
     model: DictConfig
     name: str  # the generator's name in the outputs
     run_dir: Path | None = None
-    reference: DictConfig | None = None  # a run's initial policy (None: the model itself)
-    seed: int = 0  # the run's seed (a randomly initialised reference is drawn with it)
+    initial: DictConfig | None = None  # a run's initial policy (None: the model itself)
+    seed: int = 0  # the run's seed (a randomly initialised initial policy is drawn with it)
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Row:
     index: int
     prompt: Prompt
     query: str
-    reference: str
+    preferred: str
 
 
 def run_policy(run_dir: str, key: str = "run_dir") -> tuple[Policy, DictConfig]:
@@ -121,10 +121,10 @@ def policy_and_dataset(cfg: DictConfig) -> tuple[Policy, DictConfig]:
     return Policy(model, model.name_or_path or model.name), dataset
 
 
-def reference(example: Example, shape: str) -> str | None:
+def preferred(example: Example, form: str) -> str | None:
     """The dataset's preferred response: chosen (paired), best-scored (grouped), the response
     of a desirable item (unpaired; None for undesirable ones)."""
-    if shape == "unpaired":
+    if form == "unpaired":
         return example.responses[0] if example.desirable else None
     return example.responses[int(np.argmax(example.scores))]
 
@@ -133,9 +133,11 @@ def held_out(dataset: DictConfig, cfg: DictConfig) -> list[Row]:
     """`eval.num_samples` distinct prompts of the split, a seeded choice, each with its
     dataset's preferred response."""
     examples = load_split(dataset, cfg.split).examples
-    shape = FORMATS[dataset.format].form
-    refs = [reference(example, shape) for example in examples]
-    keys = [e.prompt_text if r is not None else None for e, r in zip(examples, refs, strict=True)]
+    form = FORMATS[dataset.format].form
+    answers = [preferred(example, form) for example in examples]
+    keys = [
+        e.plain_prompt if r is not None else None for e, r in zip(examples, answers, strict=True)
+    ]
     chosen = distinct_choice(keys, cfg.num_samples, cfg.seed)
     if not chosen:
         raise DataError(
@@ -146,7 +148,8 @@ def held_out(dataset: DictConfig, cfg: DictConfig) -> list[Row]:
             "eval.num_samples=%d: the split has %d usable prompts", cfg.num_samples, len(chosen)
         )
     return [
-        Row(i, examples[i].prompt, examples[i].prompt_text.strip(), refs[i].strip()) for i in chosen
+        Row(i, examples[i].prompt, examples[i].plain_prompt.strip(), answers[i].strip())
+        for i in chosen
     ]
 
 
@@ -198,7 +201,7 @@ def generations(
     with path.open("w") as f:
         for row, response in zip(rows, responses, strict=True):
             record = {"index": row.index, "prompt": row.query, "response": response}
-            f.write(json.dumps(record | {"reference": row.reference, "model": policy.name}) + "\n")
+            f.write(json.dumps(record | {"preferred": row.preferred, "model": policy.name}) + "\n")
     meta_path.write_text(json.dumps(meta, indent=1))
     return responses
 
@@ -252,7 +255,7 @@ def judge_pairs(
     cfg: DictConfig,
 ) -> tuple[list[list[float | None]], list[dict]]:
     """Scores[i][r] of our response against theirs (1 win, 0.5 tie, 0 loss, None invalid) and
-    one record per judgement. Repeat r draws the shown order of every pair afresh
+    one record per judgment. Repeat r draws the shown order of every pair afresh
     (seed [eval.seed, r]); identical responses tie without asking."""
     asks, records = [], []
     for r in range(cfg.judge_repeats):
@@ -270,9 +273,9 @@ def judge_pairs(
             record |= {"verdict": 0.5, "identical": True}
             scores[i][r] = 0.5
             continue
-        judgement = next(judged)
-        verdict = judgement.verdict
-        record |= {"replies": list(judgement.replies), "cached": judgement.cached}
+        judgment = next(judged)
+        verdict = judgment.verdict
+        record |= {"replies": list(judgment.replies), "cached": judgment.cached}
         if verdict is None:
             record["verdict"] = None
             continue
@@ -357,9 +360,9 @@ def both_sides(
         )
     ours = generations(policy, dataset, rows, cfg.eval, out, model)
     if against is None:
-        return ours, [row.reference for row in rows], "reference", "win_rate"
+        return ours, [row.preferred for row in rows], "preferred", "win_rate"
     if against == "initial":
-        initial = Policy(policy.reference, "initial", seed=policy.seed)
+        initial = Policy(policy.initial, "initial", seed=policy.seed)
         shared = cache_dir("generations", digest(generation_meta(initial, dataset, rows, cfg.eval)))
         theirs = generations(initial, dataset, rows, cfg.eval, shared)
         return ours, theirs, "initial", "win_rate_vs_initial"
@@ -392,7 +395,7 @@ def reward_evaluate(
         model = load() if model is None else model
         fmt = prompt_format(dataset, policy.model)
         kl = sampled_kl(
-            model, policy.reference or policy.model, tokenizer,
+            model, policy.initial or policy.model, tokenizer,
             [row.prompt for row in rows], ours, cfg.eval, fmt, policy.seed,
         )  # fmt: skip
         per_prompt = kl.pop("kl_per_prompt")
@@ -418,7 +421,7 @@ def save_result(
     judge: dict,
     extra: dict | None = None,
 ) -> None:
-    """`judgments*.jsonl` (one record per judgement), `win_rate*.json` (`result`) and
+    """`judgments*.jsonl` (one record per judgment), `win_rate*.json` (`result`) and
     `record*.json` (what was evaluated, by which judge, with which settings and versions)."""
     with (out / f"{name.replace('win_rate', 'judgments')}.jsonl").open("w") as f:
         f.writelines(json.dumps(r) + "\n" for r in records)

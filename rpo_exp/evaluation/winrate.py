@@ -1,4 +1,4 @@
-"""Win rate of a model against a reference from pairwise verdicts: ties count half, a
+"""Win rate of a model against an opponent from pairwise verdicts: ties count half, a
 comparison's score is the mean over its valid repeats, and the 95% interval is a percentile
 bootstrap over comparisons (paper Table 6: 256 comparisons)."""
 

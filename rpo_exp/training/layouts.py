@@ -257,14 +257,14 @@ class KTO(BatchLayout):
                 (
                     j
                     for j in batch[pos + 1 :] + batch[:pos]
-                    if items[j].prompt_text != items[i].prompt_text
+                    if items[j].embedder_text != items[i].embedder_text
                 ),
                 None,
             )
             if partner is None:
                 raise DataError(
                     f"dataset={self.dataset}: a batch of {len(batch)} items has the single prompt "
-                    f"{items[i].prompt_text[:60]!r}: KTO's KL pairs need at least two different "
+                    f"{items[i].embedder_text[:60]!r}: KTO's KL pairs need at least two different "
                     "prompts in every batch; use data with more distinct prompts, or a larger "
                     "trainer.batch_size (and trainer.eval_max_examples)"
                 )

@@ -3,7 +3,7 @@ tensors.
 
 The trainer knows batches, not formulas: a loss config names a function of `rpo_exp.losses`
 (`fn`) and its hyperparameters; the function's parameters that are batch tensors
-(`BATCH_TENSORS`) say which tensors it needs and so which batch shape. Adding a loss takes a
+(`BATCH_TENSORS`) say which tensors it needs and so which batch layout. Adding a loss takes a
 function named `<name>_loss` in `rpo_exp/losses/` exported in `rpo_exp.losses.__all__` (only
 those are valid `loss.fn` values), a `conf/loss/<name>.yaml` naming it in `fn`, and a test.
 """

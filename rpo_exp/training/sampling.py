@@ -45,6 +45,6 @@ class Sampler:
                     pad_token_id=self.tokenizer.pad_token_id,
                 )
             response = self.tokenizer.decode(out[0, ids.shape[1] :], skip_special_tokens=True)
-            rows.append({"index": item.index, "prompt": item.prompt_text, "response": response})
+            rows.append({"index": item.index, "prompt": item.embedder_text, "response": response})
         model.train(was_training)
         return rows

@@ -199,7 +199,7 @@ def log_to_run(run_dir: Path, logger: DictConfig, result: dict[str, Any]) -> Non
     )
     prefix = (
         "eval/"
-        if result.get("against") == "reference"
+        if result.get("against") == "preferred"
         else f"eval/vs_{Path(result['against']).name}/"
     )
     numbers = {

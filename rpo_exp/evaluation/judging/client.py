@@ -32,7 +32,7 @@ CACHE_VERSION = 1
 
 
 @dataclass(frozen=True)
-class Judgement:
+class Judgment:
     """A request's outcome: the verdict (None: invalid after every attempt) and the replies."""
 
     verdict: Verdict | None
@@ -131,7 +131,7 @@ class Judge:
         digest = hashlib.sha256(key.encode()).hexdigest()
         return cache_dir("judge", digest[:2]) / f"{digest}.json"
 
-    def judge(self, prompt: str) -> Judgement:
+    def judge(self, prompt: str) -> Judgment:
         """One verdict: from the cache, else up to `judge.attempts` requests."""
         request = self.request(prompt)
         path = self._cache_path(request)
@@ -139,7 +139,7 @@ class Judge:
             try:
                 entry = json.loads(path.read_text())
                 verdict = Verdict(**entry["verdict"]) if entry["verdict"] else None
-                return Judgement(verdict, tuple(entry["replies"]), cached=True)
+                return Judgment(verdict, tuple(entry["replies"]), cached=True)
             except (ValueError, KeyError, TypeError):
                 log.warning("judge cache entry %s is corrupt: asking again", path)
         replies, verdict = [], None
@@ -163,9 +163,9 @@ class Judge:
                 break
         entry = {"verdict": asdict(verdict) if verdict else None, "replies": replies}
         write_text(path, json.dumps(entry))
-        return Judgement(verdict, tuple(replies))
+        return Judgment(verdict, tuple(replies))
 
-    def judge_all(self, prompts: list[str]) -> list[Judgement]:
+    def judge_all(self, prompts: list[str]) -> list[Judgment]:
         """Verdicts for `prompts`, in order, `judge.concurrency` requests at a time."""
         with ThreadPoolExecutor(max_workers=self.cfg.concurrency) as pool:
             return list(tqdm(pool.map(self.judge, prompts), total=len(prompts), desc="judge"))

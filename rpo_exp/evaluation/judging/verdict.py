@@ -1,7 +1,7 @@
 """A judge's reply -> which of the two responses it picked, strictly: never a guess.
 
 Text replies (`judge.verdict=text`) must be the pick alone ("Response 1", "response 2.", "2"),
-lead with it as a judgement ("Response 1 is more helpful than Response 2"), or name exactly one
+lead with it as a judgment ("Response 1 is more helpful than Response 2"), or name exactly one
 of the two responses ("... so Response 2 is better"). Log-prob replies
 (`judge.verdict=logprobs`) give P("1") and P("2") of the first answer token. Anything else
 ("Response 1 or 2, hard to say", garbage) is unparseable (None): the caller retries, then counts
