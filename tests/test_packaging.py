@@ -4,6 +4,7 @@ installed rpo_exp trains from any directory, not only from a checkout."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,7 +18,10 @@ from tests.helpers import CONF, ROOT, TINY
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    build = ["wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(ROOT)]
+    source = out / "source"  # a copy: setuptools writes build/ beside the sources
+    skip = (".venv", ".git", "build", "outputs", "multirun", "wandb", "studies", "*.egg-info")
+    shutil.copytree(ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(*skip))
+    build = ["wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(source)]
     subprocess.run(
         [sys.executable, "-m", "pip", *build],
         check=True,
