@@ -51,7 +51,7 @@ test-slow: install install-judge
 # SLURM (launch/README.md): a real single-node cluster on this machine, root only; apt-installs
 # slurmctld, slurmd, slurmdbd, munge and MariaDB when missing. Afterwards
 # `eval "$$(launch/local_slurm.sh env)"` points sinfo, sbatch, sacct and hydra/launcher=slurm at it.
-# tests/test_slurm.py (part of `make test`) starts a cluster of its own and stops it.
+# tests/commands/test_slurm.py (part of `make test`) starts a cluster of its own and stops it.
 slurm-up:
 	launch/local_slurm.sh start
 
@@ -59,7 +59,7 @@ slurm-down:
 	launch/local_slurm.sh stop
 
 test-slurm: install
-	$(PY) -m pytest tests/test_slurm.py $(PYTEST_ARGS)
+	$(PY) -m pytest tests/commands/test_slurm.py $(PYTEST_ARGS)
 
 # Step time and memory side by side (rpo_exp vs TRL vs a bare step, timed in alternation), a
 # cached 9-job sweep vs 9 cold runs (three embedders) and the default run's peak RSS; writes

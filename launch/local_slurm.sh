@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # launch/local_slurm.sh start|stop|status|env: a real single-node Slurm cluster on this machine
 # (slurmctld + slurmd + munge, with accounting through slurmdbd + MariaDB), for trying the
-# SLURM launcher (hydra/launcher=slurm) and for tests/test_slurm.py. Needs root; installs the
+# SLURM launcher (hydra/launcher=slurm) and for tests/commands/test_slurm.py. Needs root; installs the
 # Debian packages when missing. Idempotent: `start` starts only what is not running.
 #
 #   launch/local_slurm.sh start         # prints `export SLURM_CONF=...` last

@@ -220,3 +220,14 @@ def test_a_commands_yaml_sets_only_what_differs_from_the_schema(config: str) -> 
             base = OmegaConf.to_container(base_node(GROUPS[group]))
             again = [k for k, v in node.items() if k in base and same(v, base[k])]
             assert not again, f"{config}: {group}.{again} repeat the schema's defaults"
+
+
+def test_the_tests_mirror_the_rooms() -> None:
+    """tests/<room>/ for each room's tests, tests/commands/ for the commands end to end; only
+    this file (the package as a whole) stays at the top."""
+    tests = Path(__file__).resolve().parent
+    rooms = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders <= rooms | {"commands"}, sorted(folders - rooms - {"commands"})
+    assert [p.name for p in tests.glob("test_*.py")] == ["test_layout.py"]
+    assert all((tests / f / "__init__.py").is_file() for f in folders)

@@ -26,7 +26,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.config.validation import validate
 from tests.helpers import CONF, ROOT
-from tests.test_tracking import read_offline_run
+from tests.training.test_tracking import read_offline_run
 
 EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
 PAPER = {"trainer.batch_size": 64, "trainer.lr": 5e-7, "trainer.optimizer": "rmsprop"}

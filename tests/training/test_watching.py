@@ -11,7 +11,7 @@ from accelerate import Accelerator
 
 from rpo_exp.training.checkpoint import Checkpoints
 from tests.helpers import TINY, run_train
-from tests.test_tracking import read_offline_run
+from tests.training.test_tracking import read_offline_run
 
 ARGS = [*TINY, "logger=wandb", "logger.mode=offline", "trainer.max_steps=5"]
 ARGS += ["trainer.batch_size=4", "trainer.micro_batch_size=4", "trainer.eval_max_examples=8"]

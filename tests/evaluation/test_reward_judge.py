@@ -14,8 +14,8 @@ from rpo_exp.data.loading import load_split
 from rpo_exp.evaluation.divergence import sampled_kl
 from rpo_exp.evaluation.rewards import load_reward
 from rpo_exp.modeling.models import inference_model
+from tests.evaluation.test_judge import evaluate_cli
 from tests.helpers import TINY, compose_cfg, run_train
-from tests.test_judge import evaluate_cli
 
 EVAL = ["judge=reward", "eval.num_samples=6", "eval.max_new_tokens=8", "logger=none"]
 

@@ -17,7 +17,7 @@ from rpo_exp.common.errors import ConfigError
 from rpo_exp.config.validation import validate
 from rpo_exp.train import run
 from tests.helpers import TINY, compose_cfg, run_train
-from tests.test_trainer import grads_after_backward
+from tests.training.test_trainer import grads_after_backward
 
 PAPER_LR = [*TINY, "model.dtype=bfloat16", "trainer.lr=5e-7", "trainer.max_steps=3"]
 PAPER_LR += ["trainer.checkpoint_every=1", "trainer.batch_size=4", "trainer.micro_batch_size=4"]

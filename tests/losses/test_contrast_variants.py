@@ -15,7 +15,7 @@ from rpo_exp.config.validation import validate
 from rpo_exp.losses import contrast_weights, rpo_loss
 from rpo_exp.training.objective import Objective
 from tests.helpers import TINY, compose_cfg
-from tests.test_trainer import grads_after_backward
+from tests.training.test_trainer import grads_after_backward
 
 
 def objective(block: int | None) -> Objective:

@@ -25,7 +25,7 @@ from rpo_exp.evaluation.judging.verdict import Verdict, parse_logprobs, parse_te
 from rpo_exp.evaluation.pipeline import Row, judge_pairs
 from rpo_exp.evaluation.winrate import win_rate
 from tests.helpers import CONF, ROOT, TINY, run_train
-from tests.test_tracking import _records
+from tests.training.test_tracking import _records
 
 POST = "POST /v1/chat/completions"
 
