@@ -30,7 +30,7 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import PreTrainedModel
 
 from rpo_exp.common.cache import digest
-from rpo_exp.common.choice import distinct_choice
+from rpo_exp.common.choice import distinct_choice, numpy_permutation
 from rpo_exp.common.errors import ConfigError, DataError
 from rpo_exp.common.files import files_stamp
 from rpo_exp.common.modeldir import check_model_dir
@@ -138,7 +138,7 @@ def held_out(dataset: DictConfig, cfg: DictConfig) -> list[Row]:
     keys = [
         e.plain_prompt if r is not None else None for e, r in zip(examples, answers, strict=True)
     ]
-    chosen = distinct_choice(keys, cfg.num_samples, cfg.seed)
+    chosen = distinct_choice(keys, cfg.num_samples, cfg.seed, numpy_permutation)
     if not chosen:
         raise DataError(
             f"dataset {dataset.name} ({cfg.split}): no prompt with a preferred response"

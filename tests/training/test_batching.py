@@ -6,11 +6,12 @@ import itertools
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from omegaconf import OmegaConf
 
-from rpo_exp.common.choice import distinct_choice
+from rpo_exp.common.choice import distinct_choice, numpy_permutation
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.data.conversions import pair_groups, to_unpaired
 from rpo_exp.data.records import Example
@@ -175,3 +176,14 @@ def test_distinct_choice_is_seeded_and_skips_repeats() -> None:
     # distinct keys: the first `count` of torch's seeded permutation, as eval subsets always were
     perm = torch.randperm(10, generator=torch.Generator().manual_seed(0))
     assert distinct_choice(range(10), 4, seed=0) == sorted(perm[:4].tolist())
+
+
+def test_evaluate_draws_its_held_out_prompts_as_it_always_did() -> None:
+    """`evaluate`'s prompts: numpy's seeded permutation of the usable prompts, its first
+    `eval.num_samples` in index order (earlier win rates stay comparable)."""
+    keys = ["p0", None, "p2", "p0", "p4", "p5", "p6", "p7", "p8", "p9", "p10"]
+    rows = [0, 2, 4, 5, 6, 7, 8, 9, 10]  # usable and distinct
+    order = np.random.default_rng(3).permutation(len(rows))[:4]
+    expected = [rows[i] for i in sorted(order)]
+    assert distinct_choice(keys, 4, 3, numpy_permutation) == expected
+    assert distinct_choice(keys, 4, 3) != expected  # the training side's draw differs here
