@@ -75,7 +75,7 @@ def _train(
     dir (`rundir.claim`), then train."""
     objective, convert, layout = validate(cfg)
     main = accelerator.is_main_process
-    checkpoints = Checkpoints(run_dir, accelerator, run_record(cfg))
+    checkpoints = Checkpoints(run_dir, run_record(cfg))
     resume = _resume_point(cfg, run_dir, checkpoints, main)
     torch.manual_seed(cfg.seed)
     tokenizer = load_tokenizer(cfg.model)
@@ -108,7 +108,7 @@ def _train(
     finally:
         if tracker:
             tracker.close()
-    state = accelerator.get_state_dict(trainer.scorer)  # whole weights (FSDP gathers them)
+    state = trainer.strategy.full_state_dict()  # whole weights (FSDP gathers them)
     if not main:
         return {}
     save_final(cfg, model, tokenizer, state, run_dir)

@@ -50,6 +50,7 @@ from rpo_exp.training.objective import (
     hyperparameters,
 )
 from rpo_exp.training.precision import PRECISIONS
+from rpo_exp.training.strategy import STRATEGIES
 from rpo_exp.training.trainer import OPTIMIZERS, WARMUPS
 
 
@@ -63,6 +64,7 @@ Attention = choices("Attention", IMPLEMENTATIONS)
 Optimizer = choices("Optimizer", OPTIMIZERS)
 Precision = choices("Precision", PRECISIONS)
 Resume = choices("Resume", ("auto", "never"))
+Strategy = choices("Strategy", STRATEGIES)
 Adapter = choices("Adapter", ADAPTERS)
 BadRow = choices("BadRow", BAD_ROW_POLICIES)
 Pairing = choices("Pairing", PAIRINGS)
@@ -123,6 +125,7 @@ class TrainerSchema:  # conf/trainer/: default (the CPU run), paper (RPO paper T
     # times its first value; null: never
     precision: Precision = Precision["auto"]  # auto (bf16-mixed for bfloat16 models, else fp32)
     gradient_checkpointing: bool = False  # recompute activations in backward (same gradients)
+    strategy: Strategy = Strategy["ddp"]  # ddp: every rank holds the model | fsdp: FSDP2 shards it
     eval_every: int | None = None  # steps between held-out evaluations (besides 0 and the end)
     sample_every: int | None = None  # steps between greedy samples of held-out prompts
     sample_prompts: int = 4  # how many held-out prompts (a fixed seeded choice) are sampled

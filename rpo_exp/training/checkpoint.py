@@ -1,8 +1,9 @@
 """Resumable checkpoints in `<run dir>/checkpoints/step-<N>/`.
 
-Each holds accelerate's `save_state` (model, optimizer, every rank's RNG states; FSDP shards
-included) and `progress.json` (steps done, lines of `metrics.jsonl` written, the step-0 eval,
-the run's config), plus `manifest.json` with every file's sha256. Nothing in it is unpickled
+Each holds the training state as `trainer.strategy` saves it (model, optimizer, every rank's
+RNG states: accelerate's `save_state` under ddp, each rank's safetensors shards under fsdp) and
+`progress.json` (steps done, lines of `metrics.jsonl` written, the step-0 eval, the run's
+config), plus `manifest.json` with every file's sha256. Nothing in it is unpickled
 with code execution: accelerate loads these files with `torch.load(weights_only=True)`, and the
 learning-rate schedule is not saved (accelerate would unpickle it) but replayed to the step. A
 checkpoint whose pickled files hold anything else is refused, in one line naming the file,
@@ -25,6 +26,7 @@ from pathlib import Path
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.files import manifest_problem, no_space_named, write_manifest, write_text
 from rpo_exp.training.distributed import Ranks
+from rpo_exp.training.strategy import Strategy
 
 log = logging.getLogger(__name__)
 PREFIX = "step-"
@@ -33,27 +35,27 @@ PREFIX = "step-"
 class Checkpoints:
     """The checkpoints of one run dir; `keep` newest are kept."""
 
-    def __init__(self, run_dir: Path, accelerator, record: dict | None = None, keep: int = 2):
+    def __init__(self, run_dir: Path, record: dict | None = None, keep: int = 2):
         """`record`: the run's resolved config, saved in every checkpoint's progress.json so
         that a resume under another config can be refused (`rundir.check_resumable`)."""
         self.run_dir, self.root = run_dir, run_dir / "checkpoints"
-        self.accelerator, self.record, self.keep = accelerator, record or {}, keep
+        self.record, self.keep = record or {}, keep
         self.ranks = Ranks.current()
 
     @property
     def metrics_path(self) -> Path:
         return self.run_dir / "metrics.jsonl"
 
-    def save(self, step: int, before: dict[str, float]) -> Path:
+    def save(self, step: int, before: dict[str, float], strategy: Strategy) -> Path:
         """Checkpoint after `step` optimizer steps (a collective: every rank calls it)."""
         final = self.root / f"{PREFIX}{step}"
         tmp = self.root / f".tmp-{PREFIX}{step}"
         if self.ranks.is_main:
             shutil.rmtree(tmp, ignore_errors=True)
-        self.accelerator.wait_for_everyone()
+        strategy.wait_for_everyone()
         with no_space_named(final):
-            self.accelerator.save_state(str(tmp))
-        self.accelerator.wait_for_everyone()
+            strategy.save_state(tmp)
+        strategy.wait_for_everyone()
         if self.ranks.is_main:
             lines = len(self.metrics_path.read_text().splitlines())
             progress = {"step": step, "metrics_lines": lines, "before": before}
@@ -64,7 +66,7 @@ class Checkpoints:
             os.replace(tmp, final)
             for old in self._steps()[: -self.keep]:
                 shutil.rmtree(old)
-        self.accelerator.wait_for_everyone()
+        strategy.wait_for_everyone()
         return final
 
     def _steps(self) -> list[Path]:
@@ -87,11 +89,11 @@ class Checkpoints:
                 log.warning("checkpoint %s is unusable (%s): trying the one before", path, problem)
         return self.ranks.broadcast(choice)
 
-    def restore(self, path: Path) -> None:
+    def restore(self, path: Path, strategy: Strategy) -> None:
         """Load model, optimizer, scheduler and RNG states (every rank)."""
         refuse_pickles(path)
         try:
-            self.accelerator.load_state(str(path))
+            strategy.load_state(path)
         except pickle.UnpicklingError as err:  # a file refuse_pickles does not cover
             raise ConfigError(f"{path}: refusing to resume it: {_unsupported(err)}") from None
         log.info("resumed from %s", path)

@@ -9,7 +9,6 @@ FSDP), which averages the gradients.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import time
@@ -38,6 +37,7 @@ from rpo_exp.training.distributed import Ranks
 from rpo_exp.training.layouts import BatchLayout, SeqKey, SeqLogps
 from rpo_exp.training.objective import Objective
 from rpo_exp.training.sampling import Sampler
+from rpo_exp.training.strategy import strategy_for
 from rpo_exp.training.tracking import Tracker
 
 log = logging.getLogger(__name__)
@@ -90,8 +90,9 @@ class Trainer:
         sampler: Sampler | None = None,
         warmup: str = "from_zero",
     ):
-        """`cfg` is the `trainer` group. `accelerator` wraps the model (`Accelerator(cpu=True)`
-        for a plain CPU process; DDP or FSDP under `accelerate launch`). `reference_identity`
+        """`cfg` is the `trainer` group. `accelerator`: the process's device and group
+        (`Accelerator(cpu=True)` for a plain CPU process); `trainer.strategy` wraps the model
+        over the processes (`strategy`: DDP or FSDP2). `reference_identity`
         names the initial policy (`models.model_identity`): reference log-probs are then shared
         through `$RPO_EXP_CACHE/reference` by every run and sweep job of the same model; None
         computes them for this run only. `checkpoints` saves every `trainer.checkpoint_every`
@@ -113,13 +114,18 @@ class Trainer:
             enable = getattr(model, "activation_checkpointing_enable", None)  # transformers 5
             (enable or model.gradient_checkpointing_enable)({"use_reentrant": False})
         self.autocast = precision.autocast_dtype(self.precision)
-        scorer = SequenceScorer(model, self.autocast)
-        params = [p for p in scorer.parameters() if p.requires_grad]
-        optimizer = OPTIMIZERS[cfg.optimizer](params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-        # together: FSDP2 shards the model and its optimizer state
-        self.scorer, self.optimizer = accelerator.prepare(scorer, optimizer)
+        self.strategy = strategy_for(cfg.strategy, accelerator, self.autocast)
+        self.scorer, self.optimizer = self.strategy.prepare(
+            SequenceScorer(model, self.autocast),
+            lambda params: OPTIMIZERS[cfg.optimizer](
+                params, lr=cfg.lr, weight_decay=cfg.weight_decay
+            ),
+        )
         self.params = [p for p in self.scorer.parameters() if p.requires_grad]
         self.device = accelerator.device
+        # FSDP's bf16 policy computes in bf16 throughout (autocast keeps some ops in fp32)
+        sharded_bf16 = cfg.strategy == "fsdp" and self.autocast is not None
+        self.numerics = self.precision + (":fsdp" if sharded_bf16 else "")
 
     # -- log-probs --------------------------------------------------------------------------
     def forward(self, split: Split, keys: list[SeqKey]) -> torch.Tensor:
@@ -160,7 +166,7 @@ class Trainer:
             table = self.logps_table(split, wanted, desc)
             return torch.tensor([table[k] for k in wanted])
 
-        store = ValueStore("reference", f"{self.reference_identity}:{self.precision}")
+        store = ValueStore("reference", f"{self.reference_identity}:{self.numerics}")
         hashes = [digest(split.sequence(k)) for k in unique]
         if self.ranks.world == 1:
             values, computed = store.get_or_compute(hashes, compute)
@@ -250,9 +256,7 @@ class Trainer:
 
     def no_sync(self, last: bool):
         """Skip the wrapper's gradient reduction on all but the last micro-batch."""
-        if last:
-            return contextlib.nullcontext()
-        return self.accelerator.no_sync(self.scorer)
+        return self.strategy.no_sync(sync=last)
 
     # -- loops ------------------------------------------------------------------------------
     @torch.no_grad()
@@ -275,8 +279,8 @@ class Trainer:
         return metrics
 
     def clip_grad_norm(self, params: list[torch.Tensor], clip: float) -> torch.Tensor:
-        """Total gradient norm (clipped to `clip`); FSDP needs the wrapper's own clipping."""
-        return self.accelerator.clip_grad_norm_(params, clip)
+        """Total gradient norm over every rank's parameters (clipped to `clip`)."""
+        return self.strategy.clip_grad_norm(params, clip)
 
     def log(self, step: int, metrics: dict[str, float]) -> None:
         if self.tracker is not None:
@@ -285,7 +289,8 @@ class Trainer:
     def sample(self, step: int) -> None:
         """The sampler's greedy continuations at `step` (every rank generates; the main
         process logs)."""
-        rows = self.sampler.sample(self.model, self.autocast)
+        with self.strategy.gathered():
+            rows = self.sampler.sample(self.model, self.autocast)
         if self.tracker is not None:
             self.tracker.log_samples(step, rows)
 
@@ -358,7 +363,7 @@ class Trainer:
     def restore(self, resume: tuple[Path, dict], scheduler: LambdaLR) -> tuple[int, dict]:
         """Load a checkpoint and replay the schedule to its step; (steps done, eval before)."""
         path, progress = resume
-        self.checkpoints.restore(path)
+        self.checkpoints.restore(path, self.strategy)
         with warnings.catch_warnings():  # "scheduler.step() before optimizer.step()"
             warnings.simplefilter("ignore", UserWarning)
             for _ in range(progress["step"]):  # the schedule is a function of the step
@@ -388,7 +393,7 @@ class Trainer:
         if self.sampler is not None and step % cfg.sample_every == 0:
             self.sample(step)
         if self.checkpoints is not None and every and step % every == 0 and step < last:
-            self.checkpoints.save(step, before)
+            self.checkpoints.save(step, before, self.strategy)
 
 
 WARMUPS = ("from_zero", "released")

@@ -52,7 +52,7 @@ def trained(tmp_path_factory):
     )
     trainer.fit(splits["train"], splits["test"])
     run_dir = tmp_path_factory.mktemp("lora")
-    save_final(cfg, model, tokenizer, accelerator.get_state_dict(trainer.scorer), run_dir)
+    save_final(cfg, model, tokenizer, trainer.strategy.full_state_dict(), run_dir)
     sequences = [splits["test"].sequence(key) for key in list(splits["test"].ref)[:12]]
     return model, frozen, splits["train"], run_dir, sequences, tokenizer.pad_token_id
 

@@ -37,10 +37,12 @@ CASES = {
 }
 
 
-def backward(case: str, accelerator=None, batch: list[int] | None = None):
+def backward(case: str, accelerator=None, batch: list[int] | None = None, cases=CASES):
     """(metrics, gradients by name) of one trainer step on the case's first batch (or `batch`),
-    from a tiny LLaMA moved away from its reference."""
-    overrides, micro = CASES[case]
+    from a tiny LLaMA moved away from its reference. Under `trainer.strategy=fsdp` the weights
+    and gradients are sharded: the noise goes into each rank's shard, and the gradients are
+    gathered whole."""
+    overrides, micro = cases[case]
     cfg = compose_cfg(*TINY, *overrides, f"trainer.micro_batch_size={micro}")
     objective, convert, layout = validate(cfg)
     tokenizer = load_tokenizer(cfg.model)
@@ -65,10 +67,24 @@ def backward(case: str, accelerator=None, batch: list[int] | None = None):
     noise = torch.Generator().manual_seed(2)
     with torch.no_grad():  # move away from the reference so the loss has a real gradient
         for p in model.parameters():
-            p.add_(torch.randn(p.shape, generator=noise) * 0.02)
+            p.add_(like(torch.randn(p.shape, generator=noise) * 0.02, p))
     metrics = trainer.backward(split, batch)
-    grads = {n: p.grad.detach().clone() for n, p in model.named_parameters() if p.requires_grad}
+    grads = {n: whole(p.grad) for n, p in model.named_parameters() if p.requires_grad}
     return metrics, grads, batch
+
+
+def like(full: torch.Tensor, param: torch.Tensor) -> torch.Tensor:
+    """`full` placed as `param` is (an FSDP parameter: this rank's shard of it)."""
+    if hasattr(param, "device_mesh"):
+        from torch.distributed.tensor import distribute_tensor
+
+        return distribute_tensor(full, param.device_mesh, param.placements)
+    return full
+
+
+def whole(grad: torch.Tensor) -> torch.Tensor:
+    """A gradient, gathered whole if sharded."""
+    return (grad.full_tensor() if hasattr(grad, "full_tensor") else grad).detach().clone()
 
 
 def _worker(rank: int, port: int, out: str, cache: str) -> None:
@@ -100,10 +116,10 @@ def two_ranks(tmp_path_factory) -> list[dict]:
     return [torch.load(out / f"rank{r}.pt", weights_only=False) for r in range(WORLD)]
 
 
-def assert_same_grads(got: dict, want: dict) -> None:
+def assert_same_grads(got: dict, want: dict, atol: float = 1e-6) -> None:
     assert sum(g.abs().sum() for g in want.values()) > 0
     for name, grad in want.items():
-        torch.testing.assert_close(got[name], grad, rtol=1e-5, atol=1e-6, msg=name)
+        torch.testing.assert_close(got[name], grad, rtol=1e-5, atol=atol, msg=name)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c != "rpo_local"])

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from accelerate import Accelerator
-
 from rpo_exp.training.checkpoint import Checkpoints
 from tests.helpers import TINY, run_train
 from tests.training.test_tracking import read_offline_run
@@ -47,6 +45,6 @@ def test_a_resume_keeps_the_samples_up_to_its_checkpoint(tmp_path: Path) -> None
     samples = tmp_path / "samples.jsonl"
     samples.write_text("".join(json.dumps({"step": s, "index": 0}) + "\n" for s in (0, 2, 4)))
     (tmp_path / "metrics.jsonl").write_text('{"step": 0}\n{"step": 1}\n{"step": 2}\n')
-    Checkpoints(tmp_path, Accelerator(cpu=True)).truncate_logs({"step": 2, "metrics_lines": 2})
+    Checkpoints(tmp_path).truncate_logs({"step": 2, "metrics_lines": 2})
     assert [r["step"] for r in rows(samples)] == [0, 2]
     assert len(rows(tmp_path / "metrics.jsonl")) == 2
