@@ -133,3 +133,31 @@ def test_sigkill_after_a_sharded_checkpoint_then_resume_is_bit_identical(tmp_pat
     want, got = (load_file(d / "final" / "model.safetensors") for d in (whole, killed))
     assert want.keys() == got.keys() and all(got[k].equal(v) for k, v in want.items())
     assert metrics(killed) == metrics(whole)
+
+
+def test_two_nodes_through_the_launch_script_train_like_one_process(tmp_path: Path) -> None:
+    """`launch/torchrun_nodes.sh` as a cluster runs it on each of two nodes (here two
+    launchers meeting at a c10d rendezvous on localhost), under FSDP: the global main process
+    writes the run dir, and every logged metric equals the single-process run's."""
+    args = [*TINY, "trainer.max_steps=2", "trainer.eval_max_examples=16"]
+    one = run_train(*args, run_dir=tmp_path / "one")
+    assert one.returncode == 0, one.stderr[-3000:]
+    env = os.environ | {"NNODES": "2", "NPROC_PER_NODE": "1", "PYTHON": sys.executable}
+    env |= {"RDZV_ENDPOINT": f"127.0.0.1:{free_port()}", "PYTHONUNBUFFERED": "1"}
+    command = [ROOT / "launch" / "torchrun_nodes.sh", *args, FSDP, f"hydra.run.dir={tmp_path}/two"]
+    nodes = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        for _ in range(2)
+    ]
+    logs = [node.communicate(timeout=300)[0].decode() for node in nodes]
+    assert [node.returncode for node in nodes] == [0, 0], logs[0][-2000:] + logs[1][-2000:]
+    assert "2 process(es)" in logs[0] + logs[1]
+    assert (tmp_path / "two" / "final" / "model.safetensors").exists()
+    want, got = metrics(tmp_path / "one"), metrics(tmp_path / "two")
+    assert len(got) == len(want) == 5  # skipped rows, eval, 2 steps, eval
+    for got_row, want_row in zip(got, want, strict=True):
+        assert got_row.keys() == want_row.keys()
+        for key, value in want_row.items():
+            assert got_row[key] == pytest.approx(value, rel=1e-5, abs=1e-5), key
