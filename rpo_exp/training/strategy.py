@@ -61,6 +61,12 @@ class Strategy(Protocol):
 
 def strategy_for(name: str, accelerator: Accelerator, compute: torch.dtype | None) -> Strategy:
     """The `trainer.strategy` named `name`; `compute`: the mixed-precision compute dtype."""
+    if accelerator.distributed_type.name in ("FSDP", "DEEPSPEED"):
+        raise ConfigError(
+            f"accelerate's own {accelerator.distributed_type.name} is not used: rpo_exp shards "
+            "the model itself under trainer.strategy=fsdp. Launch with a plain multi-GPU "
+            "accelerate config (launch/accelerate/fsdp.yaml) or torchrun"
+        )
     if name == "ddp":
         return Replicated(accelerator)
     if name == "fsdp":
