@@ -162,7 +162,7 @@ def test_qlora_where_bitsandbytes_cannot_run_is_refused_with_its_reason(
     assert result.returncode == 2, result.stderr[-3000:]
     assert "peft=qlora" in result.stderr and "import of bitsandbytes halted" in result.stderr
     assert "use peft=lora" in result.stderr
-    assert time.monotonic() - started < 20
+    assert time.monotonic() - started < 60  # imports only: no weights load (2 busy cores)
     assert not (run_dir / "final").exists()
 
 
