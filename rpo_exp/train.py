@@ -165,7 +165,7 @@ def _policy(cfg: DictConfig, vocab_size: int, device: torch.device) -> tuple[tor
     its cached reference log-probs."""
     quantized = quantization(cfg.peft)
     model = load_policy(cfg.model, vocab_size=vocab_size, quantization=quantized)
-    if quantized is None:  # a 4-bit base is loaded onto its GPU
+    if quantized is None:  # a 4-bit base is loaded onto its device (the GPU, else the CPU)
         model = model.to(device)
     identity = model_identity(cfg.model, model, cfg.seed)
     if cfg.peft.name != "none":  # a frozen base in model.dtype computes differently

@@ -4,7 +4,8 @@ docs/method.md, "Adapters").
 Only the adapter parameters train; the base weights stay frozen in `model.dtype`. LoRA's B
 matrices start at zero, so before the first update the adapted policy is the base model
 exactly: the reference log-probs, computed then, are those of the initial policy without a
-second copy of the model. `qlora` loads the base in 4-bit NF4 (bitsandbytes, CUDA only).
+second copy of the model. `qlora` loads the base in 4-bit NF4 through bitsandbytes, on the GPU
+or the CPU, and is refused where bitsandbytes cannot run, with the reason it gave.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ import torch
 from omegaconf import DictConfig, OmegaConf
 from transformers import AutoConfig, AutoModelForCausalLM
 
-from rpo_exp.common.errors import ConfigError, unmet
+from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.paths import is_package_path, package_path
 from rpo_exp.modeling.models import dequantized_dir
 
 log = logging.getLogger(__name__)
 ADAPTERS = ("none", "lora", "qlora")
+COMPUTE_DTYPE = torch.bfloat16  # QLoRA's 4-bit layers compute in bf16, on the GPU and the CPU
 
 
 def check_adapters(cfg: DictConfig, cuda: bool, model: DictConfig | None = None) -> None:
@@ -33,11 +35,13 @@ def check_adapters(cfg: DictConfig, cuda: bool, model: DictConfig | None = None)
     against the modules of `model` (the `model` group; built from its config alone)."""
     if cfg.name not in ADAPTERS:
         raise ConfigError(f"peft={cfg.name}: must be one of {', '.join(ADAPTERS)}")
-    missing = unmet(cuda, "bitsandbytes", "bitsandbytes") if cfg.name == "qlora" else None
-    if missing:
+    problem = bitsandbytes_problem(cuda) if cfg.name == "qlora" else None
+    if problem:
         raise ConfigError(
-            f"peft=qlora (a 4-bit bitsandbytes base) needs {missing}; "
-            "use peft=lora (a frozen base in model.dtype) instead"
+            f"peft=qlora (a 4-bit bitsandbytes base) cannot run here: bitsandbytes failed a 4-bit"
+            f" layer on the {'GPU' if cuda else 'CPU'} ({problem}); install bitsandbytes>=0.50.2"
+            " where it has a build for this machine, or use peft=lora (a frozen base in "
+            "model.dtype)"
         )
     if cfg.name == "none":
         return
@@ -61,6 +65,23 @@ def check_adapters(cfg: DictConfig, cuda: bool, model: DictConfig | None = None)
         )
     if model is not None and targets != "all-linear":
         _check_targets(targets, model)
+
+
+def bitsandbytes_problem(cuda: bool) -> str | None:
+    """What bitsandbytes said when it failed to run a tiny NF4 `Linear4bit` forward and backward
+    on the device QLoRA would train on (the GPU with `cuda`, else the CPU); None when it ran."""
+    try:
+        import bitsandbytes as bnb
+
+        device = "cuda" if cuda else "cpu"
+        with torch.random.fork_rng(devices=[]):  # the layer's init draws: leave the run's RNG
+            layer = bnb.nn.Linear4bit(64, 32, compute_dtype=COMPUTE_DTYPE, quant_type="nf4")
+            layer = layer.to(device)
+        inputs = torch.ones(2, 64, device=device, requires_grad=True)
+        layer(inputs).sum().backward()
+    except Exception as err:  # whatever bitsandbytes raised is the reason given
+        return f"{type(err).__name__}: {err}"
+    return None
 
 
 def _check_targets(targets: str | list[str], model: DictConfig) -> None:
@@ -117,7 +138,7 @@ def quantization(cfg: DictConfig):
         load_in_4bit=True,
         bnb_4bit_quant_type="nf4",
         bnb_4bit_use_double_quant=True,
-        bnb_4bit_compute_dtype=torch.bfloat16,
+        bnb_4bit_compute_dtype=COMPUTE_DTYPE,
     )
 
 

@@ -12,7 +12,9 @@ No code from a model dir runs, and only safetensors weights load (`common.modeld
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -25,7 +27,7 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from rpo_exp.common.errors import ConfigError, NonFiniteError
+from rpo_exp.common.errors import NonFiniteError
 from rpo_exp.common.files import (
     atomic_dir,
     discard,
@@ -54,39 +56,61 @@ def dequantized_dir(gguf: Path) -> Path:
 def dequantized_gguf_dir(gguf: Path) -> Path:
     """A transformers directory holding the dequantized weights and tokenizer of `gguf`.
 
-    Built once (~26 s for SmolLM2-135M) and written atomically with a sha256 manifest, so
-    concurrent runs either build it or find it complete; later loads take about a second plus
-    the check of every file against the manifest (`files.manifest_problem`). An entry that
-    fails it (bit rot, a truncated file, an entry from before manifests) is rebuilt; weights
-    holding NaN or inf are never cached.
+    Built once (~26 s for SmolLM2-135M) and kept as `cached_model_dir` keeps it; weights holding
+    NaN or inf are never cached.
     """
-    target = dequantized_dir(gguf)
+
+    def build(tmp: Path) -> None:
+        log.info("dequantizing %s into %s (once)", gguf.name, dequantized_dir(gguf))
+        tokenizer = AutoTokenizer.from_pretrained(
+            str(gguf.parent), gguf_file=gguf.name, **NO_REMOTE_CODE
+        )
+        model = AutoModelForCausalLM.from_pretrained(
+            str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32, **NO_REMOTE_CODE
+        )
+        # The weights are plain tensors now, but the model still says it is quantized.
+        model.hf_quantizer = None
+        model.is_quantized = False
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
+        for name, tensor in model.state_dict().items():
+            if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+                raise NonFiniteError(
+                    f"{gguf}: its dequantized tensor {name} holds NaN or inf; nothing is cached"
+                )
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+
+    return cached_model_dir(dequantized_dir(gguf), build)
+
+
+def random_init_dir(model: PreTrainedModel) -> Path:
+    """A transformers directory holding the weights of `model` (a randomly initialised one),
+    `$RPO_EXP_CACHE/models/init-<sha256 of its config and weights>`, kept as
+    `cached_model_dir` keeps it: what its 4-bit base is quantized from as it loads
+    (`peft=qlora`; docs/method.md, "Adapters")."""
+    hasher = hashlib.sha256(model.config.to_json_string().encode())
+    for name, tensor in model.state_dict().items():
+        hasher.update(name.encode())
+        hasher.update(tensor.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes())
+    target = cache_dir("models") / f"init-{hasher.hexdigest()[:32]}"
+    return cached_model_dir(target, model.save_pretrained)
+
+
+def cached_model_dir(target: Path, build: Callable[[Path], None]) -> Path:
+    """`target`, a model directory in the cache, `build` into a temporary directory (written
+    atomically with a sha256 manifest) when it is absent: concurrent runs either build it or
+    find it complete. Every load checks each file against the manifest
+    (`files.manifest_problem`); an entry that fails (bit rot, a truncated file, an entry from
+    before manifests) is rebuilt."""
     if target.exists():
         problem = manifest_problem(target)
         if problem is None:
             return target
         log.warning("cached model %s is unusable (%s): rebuilding it", target, problem)
         discard(target)
-    log.info("dequantizing %s into %s (once)", gguf.name, target)
-    tokenizer = AutoTokenizer.from_pretrained(
-        str(gguf.parent), gguf_file=gguf.name, **NO_REMOTE_CODE
-    )
-    model = AutoModelForCausalLM.from_pretrained(
-        str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32, **NO_REMOTE_CODE
-    )
-    # The weights are plain tensors now, but the model still says it is quantized.
-    model.hf_quantizer = None
-    model.is_quantized = False
-    if hasattr(model.config, "quantization_config"):
-        del model.config.quantization_config
-    for name, tensor in model.state_dict().items():
-        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
-            raise NonFiniteError(
-                f"{gguf}: its dequantized tensor {name} holds NaN or inf; nothing is cached"
-            )
     with atomic_dir(target) as tmp:  # concurrent runs: the first to finish wins
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
+        build(tmp)
         write_manifest(tmp)
     return target
 
@@ -132,40 +156,60 @@ def load_policy(
 ) -> PreTrainedModel:
     """The trainable policy in `model.dtype` with `model.attn_implementation` (or
     `attn_implementation`), dropout disabled (as TRL does for DPO). `quantization`: a
-    transformers quantization config (QLoRA's 4-bit base, loaded onto the current GPU)."""
+    transformers quantization config (QLoRA's 4-bit base), applied as the weights load onto the
+    current GPU, else the CPU; a randomly initialised model is quantized from its weights saved
+    once (`random_init_dir`)."""
     dtype = DTYPES[cfg.dtype]
     attention = attn_implementation or cfg.get("attn_implementation") or "sdpa"
-    extra = {}
-    if quantization is not None:
-        if cfg.init_config is not None:
-            raise ConfigError("peft=qlora quantizes pretrained weights: set model.name_or_path")
-        extra = {
-            "quantization_config": quantization,
-            "device_map": {"": torch.cuda.current_device()},
-        }
     if cfg.init_config is not None:
         init = OmegaConf.to_container(cfg.init_config, resolve=True)
         config = AutoConfig.for_model(**init, vocab_size=vocab_size)
         model = AutoModelForCausalLM.from_config(config, dtype=dtype, attn_implementation=attention)
+        if quantization is not None:
+            model = _pretrained(str(random_init_dir(model)), cfg, attention, quantization)
     else:
         source = resolve_source(cfg.name_or_path)
         check_model_dir(source, "model.name_or_path")
-        model = load_local_or_hub(
-            AutoModelForCausalLM.from_pretrained,
-            source,
-            "model.name_or_path",
-            OFFLINE_MODELS.format(key="model.name_or_path"),
-            dtype=dtype,
-            revision=cfg.revision,
-            attn_implementation=attention,
-            **NO_REMOTE_CODE,
-            **extra,
-        )
+        model = _pretrained(source, cfg, attention, quantization)
+    if quantization is not None:
+        no_cpu_repacking(model)
     for module in model.modules():
         if isinstance(module, torch.nn.Dropout):
             module.p = 0.0
     model.config.use_cache = False
     return model
+
+
+def _pretrained(source: str, cfg: DictConfig, attention: str, quantization) -> PreTrainedModel:
+    """`from_pretrained` of `source` in `model.dtype`, quantized by `quantization` (if any) as
+    it loads onto the current GPU, else the CPU."""
+    extra = {}
+    if quantization is not None:
+        device = torch.cuda.current_device() if torch.cuda.is_available() else "cpu"
+        extra = {"quantization_config": quantization, "device_map": {"": device}}
+    return load_local_or_hub(
+        AutoModelForCausalLM.from_pretrained,
+        source,
+        "model.name_or_path",
+        OFFLINE_MODELS.format(key="model.name_or_path"),
+        dtype=DTYPES[cfg.dtype],
+        revision=cfg.revision,
+        attn_implementation=attention,
+        **NO_REMOTE_CODE,
+        **extra,
+    )
+
+
+def no_cpu_repacking(model: PreTrainedModel) -> None:
+    """Keep bitsandbytes' 4-bit layers on the path they train on. On a CPU with avx512_bf16,
+    a layer's first forward in eval mode without gradients (a reference or evaluation pass)
+    repacks its weights in place for a fused inference kernel, which every later forward then
+    takes: a kernel with no backward (no gradient would reach the layers below through the
+    base) that computes otherwise than training does. Turned off, every forward dequantizes
+    the NF4 weights and multiplies, in training and in evaluation alike."""
+    for module in model.modules():
+        if hasattr(module, "support_avx512bf16_for_cpu"):
+            module.support_avx512bf16_for_cpu = False
 
 
 def inference_model(cfg: DictConfig, vocab_size: int, seed: int) -> PreTrainedModel:

@@ -8,11 +8,12 @@ import json
 import resource
 import time
 from pathlib import Path
+from shutil import copytree, ignore_patterns
 
 import psutil
 from omegaconf import DictConfig
 
-from rpo_exp.common.files import atomic_dir, write_text
+from rpo_exp.common.files import MANIFEST, atomic_dir, write_text
 from rpo_exp.modeling.adapters import base_state, is_adapted, merge, save_adapter
 from rpo_exp.modeling.models import DTYPES, resolve_source
 
@@ -23,7 +24,8 @@ REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
 def save_final(cfg: DictConfig, model, tokenizer, state: dict, run_dir: Path) -> None:
     """`final/` in `model.dtype` (whatever the master weights' dtype), complete or not there:
     the whole policy, or with `peft` its adapter (plus, for a randomly initialised base, the
-    base in `final/base/`); with `peft.merge=true` also merged full weights in `final_merged/`."""
+    base in `final/base/`, unquantized under `peft=qlora`); with `peft.merge=true` also merged
+    full weights in `final_merged/`."""
     dtype = DTYPES[cfg.model.dtype]
     state = {
         k.removeprefix("model."): v.to(dtype) if v.is_floating_point() else v
@@ -39,12 +41,15 @@ def save_final(cfg: DictConfig, model, tokenizer, state: dict, run_dir: Path) ->
 
     with atomic_dir(final, replace=True) as tmp:
         if is_adapted(model):
+            base = str(final / "base")  # a randomly initialised base exists nowhere else
             if cfg.model.init_config is None:
                 base = resolve_source(cfg.model.name_or_path)
                 base = str(Path(base).resolve()) if Path(base).is_dir() else base
-            else:  # the base exists nowhere else
+            elif getattr(target, "is_loaded_in_4bit", False):  # peft=qlora: the unquantized
+                # weights its 4-bit base was quantized from (models.random_init_dir)
+                copytree(target.name_or_path, tmp / "base", ignore=ignore_patterns(MANIFEST))
+            else:
                 save_weights(tmp / "base", base_state(state))
-                base = str(final / "base")
             save_adapter(model, state, tmp, base)
         else:
             save_weights(tmp, state)
