@@ -113,7 +113,7 @@ class Trainer:
             enable = getattr(model, "activation_checkpointing_enable", None)  # transformers 5
             (enable or model.gradient_checkpointing_enable)({"use_reentrant": False})
         self.autocast = precision.autocast_dtype(self.precision)
-        scorer = SequenceScorer(model, self.autocast)
+        scorer = SequenceScorer(model, self.autocast, cfg.logits_chunk_tokens)
         params = [p for p in scorer.parameters() if p.requires_grad]
         optimizer = OPTIMIZERS[cfg.optimizer](params, lr=cfg.lr, weight_decay=cfg.weight_decay)
         # together: FSDP2 shards the model and its optimizer state
