@@ -305,14 +305,16 @@ def builder(
     )
 
 
+def shape_fields(shape_name: str, shape: Shape) -> dict:
+    """The shape's name, model, vocabulary and pairs, as a results file records them."""
+    return dict(shape=shape_name, model=shape.model, vocab_size=shape.vocab_size, pairs=shape.pairs)
+
+
 def paper_head(shape_name: str, shape: Shape, memory: Memory, peak, budget, overrides) -> dict:
     """What the results file records before any figure."""
     has_trl = importlib.util.find_spec("trl") is not None
     return dict(
-        shape=shape_name,
-        model=shape.model,
-        vocab_size=shape.vocab_size,
-        pairs=shape.pairs,
+        **shape_fields(shape_name, shape),
         batch_size=shape.batch_size,
         micro_batch_size=shape.micro_batch_size,
         max_prompt_length=shape.max_prompt_length,

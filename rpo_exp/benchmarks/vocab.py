@@ -40,7 +40,7 @@ import torch
 from rpo_exp.benchmarks.common import compose_cfg, sync
 from rpo_exp.benchmarks.contenders import ours, trl
 from rpo_exp.benchmarks.memory import Memory
-from rpo_exp.benchmarks.paper import Shape, synthetic_pairs
+from rpo_exp.benchmarks.paper import Shape, shape_fields, synthetic_pairs
 from rpo_exp.benchmarks.results import Results
 from rpo_exp.modeling.models import load_tokenizer
 
@@ -122,10 +122,7 @@ def head(shape_name: str, shape: Shape, overrides: list[str]) -> dict:
     has_trl = importlib.util.find_spec("trl") is not None
     length = response_length(shape)
     return dict(
-        shape=shape_name,
-        model=shape.model,
-        vocab_size=shape.vocab_size,
-        pairs=shape.pairs,
+        **shape_fields(shape_name, shape),
         prompt_tokens=shape.max_prompt_length,
         response_tokens=length,
         scored_tokens=2 * shape.pairs * length,
