@@ -1,4 +1,4 @@
-"""`python -m rpo_exp.bench [--steps-only | --paper] [flags] [Hydra overrides]`.
+"""`python -m rpo_exp.bench [--steps-only | --paper | --vocab-memory] [flags] [Hydra overrides]`.
 
 Modes, each with its results file under bench/ (rewritten after every figure, with the device,
 the load average, each phase's seconds and `complete`, false until the last figure):
@@ -9,6 +9,10 @@ the load average, each phase's seconds and `complete`, false until the last figu
 - `--steps-only`: the step times alone -> bench/results_steps_<device>.json.
 - `--paper` (`make bench-gpu`): the RPO paper's shapes (`paper`; `--shape`, `--budget-s`)
   -> bench/results_paper_<device>.json.
+- `--vocab-memory` (also the last phase of the default mode): the peak memory of one DPO step
+  at vocabulary 128,256, rpo_exp chunked and unchunked and TRL, each in its own process
+  (`vocab`; `--shape full|tiny`) -> the `vocab_memory` section of bench/results.json (the rest
+  of the file kept). A few minutes and ~10 GB of RAM on a 2-core CPU (est.).
 <device>: cpu, or the GPU's name (h100, h200, ..). Overrides apply to every config the bench
 composes (e.g. a local model dir on a machine without the hub); `--out` replaces the file.
 """
@@ -26,6 +30,8 @@ from rpo_exp.benchmarks.paper import GPU_BUDGET_S, SHAPES, paper_bench
 from rpo_exp.benchmarks.results import Results, results_path
 from rpo_exp.benchmarks.runs import rss_lines, sweep, sweep_lines
 from rpo_exp.benchmarks.steps import MAX_LENGTH, PAIRS, step_bench
+from rpo_exp.benchmarks.vocab import SHAPES as VOCAB_SHAPES
+from rpo_exp.benchmarks.vocab import vocab_bench
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -37,8 +43,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--steps-only", action="store_true", help="the step times alone")
     mode.add_argument("--paper", action="store_true", help="the paper-shape bench")
+    mode.add_argument(
+        "--vocab-memory", action="store_true", help="one DPO step's peak memory at vocab 128,256"
+    )
     parser.add_argument(
-        "--shape", choices=[*SHAPES, "auto"], default="auto", help="--paper: the model shape"
+        "--shape",
+        choices=[*SHAPES, *VOCAB_SHAPES, "auto"],
+        default="auto",
+        help=f"--paper: the model shape ({', '.join(SHAPES)}); --vocab-memory: "
+        f"{' or '.join(VOCAB_SHAPES)} (auto: full)",
     )
     parser.add_argument(
         "--budget-s",
@@ -47,10 +60,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, help="the results JSON (default: the mode's)")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for every config")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    flag, shapes = ("--vocab-memory", VOCAB_SHAPES) if args.vocab_memory else ("--paper", SHAPES)
+    if args.shape not in (*shapes, "auto"):
+        parser.error(f"--shape {args.shape}: {flag} takes {', '.join(shapes)} or auto")
+    return args
 
 
 def mode(args: argparse.Namespace) -> str:
+    if args.vocab_memory:
+        return "vocab"
     return "paper" if args.paper else "steps" if args.steps_only else "default"
 
 
@@ -60,6 +79,8 @@ def main(argv: list[str]) -> Path:
     out = args.out or results_path(mode(args), this_device()[0])
     if args.paper:
         return paper_bench(out, args.shape, args.budget_s, args.overrides)
+    if args.vocab_memory:
+        return vocab_bench(out, args.shape, args.overrides)
     title = "make bench" if mode(args) == "default" else "python -m rpo_exp.bench --steps-only"
     results = Results(
         out,
@@ -76,4 +97,6 @@ def main(argv: list[str]) -> Path:
             sweep_lines(results, sweep(Path(tmp), args.overrides, results.line))
         results.phase("sweep")
     results.finish()
+    if not args.steps_only:
+        vocab_bench(out, "full", args.overrides)
     return out

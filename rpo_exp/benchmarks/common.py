@@ -9,6 +9,7 @@ from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
 from rpo_exp.common.paths import CONF_DIR
+from rpo_exp.data.tokenization import Item
 
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 SEED = 0
@@ -43,6 +44,14 @@ def this_device() -> tuple[str, float | None]:
     if DEVICE.type != "cuda":
         return "cpu", None
     return device_peak(torch.cuda.get_device_name(DEVICE))
+
+
+def sequence_tokens(items: list[Item]) -> int:
+    """Prompt + response tokens of every sequence of `items`, a prompt counted once per response
+    (however a contender encodes it): the tokens the model FLOPs count."""
+    return sum(
+        len(it.prompt_ids) * len(it.response_ids) + sum(map(len, it.response_ids)) for it in items
+    )
 
 
 def compose_cfg(overrides: list[str], *more: str) -> DictConfig:

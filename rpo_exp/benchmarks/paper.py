@@ -59,12 +59,9 @@ checkpointing; "oom" without is expected and recorded in seconds. LoRA needs ~15
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import importlib.metadata
 import importlib.util
 import random
-import re
 import statistics
 import time
 import traceback
@@ -77,8 +74,9 @@ import torch
 from omegaconf import DictConfig
 from transformers import PreTrainedTokenizerBase
 
-from rpo_exp.benchmarks.common import DEVICE, SEED, compose_cfg, this_device
+from rpo_exp.benchmarks.common import DEVICE, SEED, compose_cfg, sequence_tokens, this_device
 from rpo_exp.benchmarks.contenders import Contender, fresh_accelerate_state, ours, trl
+from rpo_exp.benchmarks.memory import Memory
 from rpo_exp.benchmarks.results import Results
 from rpo_exp.benchmarks.timing import alternating
 from rpo_exp.data.loading import load_split
@@ -151,53 +149,6 @@ def resolve_shape(shape: str) -> str:
     return "7b" if torch.cuda.get_device_properties(DEVICE).total_memory >= 80e9 else "1b"
 
 
-def rss_resettable() -> bool:
-    """Whether this kernel lets a process reset its peak RSS (VmHWM)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return peak_rss() is not None
-    except OSError:
-        return False
-
-
-def peak_rss() -> int | None:
-    with contextlib.suppress(OSError):
-        found = re.search(r"^VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M)
-        return int(found.group(1)) * 1024 if found else None
-    return None
-
-
-class Memory:
-    """Peak memory of one contender: CUDA's allocator peak, or the process's peak RSS."""
-
-    def __init__(self):
-        self.cuda = DEVICE.type == "cuda"
-        self.works = self.cuda or rss_resettable()
-        if self.cuda:
-            self.kind = "cuda max_memory_allocated (since before the model was built)"
-        elif self.works:
-            self.kind = "cpu peak RSS (VmHWM reset per contender; includes the process baseline)"
-        else:
-            self.kind = "none: this kernel cannot reset the peak RSS"
-
-    def reset(self) -> float | None:
-        """Free what earlier contenders left and start counting; GiB still allocated."""
-        gc.collect()
-        if self.cuda:
-            torch.cuda.empty_cache()
-            torch.cuda.reset_peak_memory_stats()
-            return torch.cuda.memory_allocated() / 2**30
-        if self.works:
-            Path("/proc/self/clear_refs").write_text("5")
-        return None
-
-    def peak_gib(self) -> float | None:
-        if self.cuda:
-            return torch.cuda.max_memory_allocated() / 2**30
-        rss = peak_rss() if self.works else None
-        return rss / 2**30 if rss is not None else None
-
-
 # -- data -----------------------------------------------------------------------------------
 def hh_lengths(tokenizer: PreTrainedTokenizerBase, overrides: list[str]) -> list[tuple[int, ...]]:
     """(prompt, chosen, rejected) token lengths of every hh_sample train pair, untruncated (the
@@ -222,7 +173,7 @@ def synthetic_pairs(lengths: list[tuple[int, ...]], shape: Shape) -> Pairs:
         responses = (tuple(ids[prompt : prompt + chosen]), tuple(ids[prompt + chosen :]))
         items.append(Item(index, f"pair {index}", tuple(ids[:prompt]), responses, (1.0, 0.0)))
     embeddings = torch.randn(shape.pairs, EMBED_DIM, generator=generator)
-    tokens = sum(2 * len(it.prompt_ids) + sum(map(len, it.response_ids)) for it in items)
+    tokens = sequence_tokens(items)
     return Pairs(items, torch.nn.functional.normalize(embeddings, dim=1), tokens)
 
 
@@ -354,14 +305,16 @@ def builder(
     )
 
 
+def shape_fields(shape_name: str, shape: Shape) -> dict:
+    """The shape's name, model, vocabulary and pairs, as a results file records them."""
+    return dict(shape=shape_name, model=shape.model, vocab_size=shape.vocab_size, pairs=shape.pairs)
+
+
 def paper_head(shape_name: str, shape: Shape, memory: Memory, peak, budget, overrides) -> dict:
     """What the results file records before any figure."""
     has_trl = importlib.util.find_spec("trl") is not None
     return dict(
-        shape=shape_name,
-        model=shape.model,
-        vocab_size=shape.vocab_size,
-        pairs=shape.pairs,
+        **shape_fields(shape_name, shape),
         batch_size=shape.batch_size,
         micro_batch_size=shape.micro_batch_size,
         max_prompt_length=shape.max_prompt_length,
@@ -390,7 +343,7 @@ def paper_bench(out: Path, shape_name: str, budget_s: float | None, overrides: l
     shape, cuda = SHAPES[shape_name], DEVICE.type == "cuda"
     _, peak = this_device()
     budget = budget_s if budget_s is not None else (GPU_BUDGET_S if cuda else None)
-    memory = Memory()
+    memory = Memory("per contender, before its model is built")
     results = Results(
         out,
         f"make bench-gpu ({shape_name}: {shape.model}, {shape.pairs} pairs)",

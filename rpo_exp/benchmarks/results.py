@@ -11,9 +11,11 @@ from rpo_exp.benchmarks.common import device_name
 from rpo_exp.common.files import write_text
 
 # One results file per mode: `make bench` (all figures, CPU or GPU), `--steps-only` (figures
-# 1-3) and `--paper` (the paper shapes), the last two per device (`common.this_device`).
+# 1-3) and `--paper` (the paper shapes), the last two per device (`common.this_device`);
+# `--vocab-memory` writes its figures into `make bench`'s file, as its `vocab_memory` section.
 FILES = {
     "default": "results.json",
+    "vocab": "results.json",
     "steps": "results_steps_{device}.json",
     "paper": "results_paper_{device}.json",
 }
@@ -38,10 +40,12 @@ def merged(into: dict, new: dict) -> dict:
 class Results:
     """The figures so far: `add` prints a figure's line (flushed) as soon as it is measured and
     rewrites `out`, with the device and the 1-minute load average at start and at the latest
-    figure (a bench counts ~1-2: higher means shared cores, slower steps)."""
+    figure (a bench counts ~1-2: higher means shared cores, slower steps). With a `section`,
+    all of that is `out`'s key `section`, and the rest of the file stays as it was."""
 
-    def __init__(self, out: Path, title: str, **head):
-        self.out = out
+    def __init__(self, out: Path, title: str, section: str | None = None, **head):
+        self.out, self.section = out, section
+        self.kept = json.loads(out.read_text()) if section and out.is_file() else {}
         start = os.getloadavg()[0]
         self.data = {"device": device_name(), "load_average": {"start": start, "end": start}}
         self.data |= {"complete": False, "phase_seconds": {}} | head
@@ -56,7 +60,8 @@ class Results:
         merged(self.data, figures)
         self.data["load_average"]["end"] = os.getloadavg()[0]
         self.line(text)
-        write_text(self.out, json.dumps(self.data, indent=2) + "\n")
+        content = self.data if self.section is None else self.kept | {self.section: self.data}
+        write_text(self.out, json.dumps(content, indent=2) + "\n")
 
     def phase(self, name: str) -> None:
         """Close the phase that began at the previous one (or at the start)."""

@@ -41,6 +41,7 @@ from rpo_exp.losses.contrast import (
 from rpo_exp.losses.group import SWEPO_VARIANTS
 from rpo_exp.modeling.adapters import ADAPTERS
 from rpo_exp.modeling.attention import IMPLEMENTATIONS
+from rpo_exp.modeling.logprobs import CHUNK_TOKENS
 from rpo_exp.modeling.models import DTYPES
 from rpo_exp.training.layouts import UNPAIRED_BATCHES
 from rpo_exp.training.objective import (
@@ -126,6 +127,9 @@ class TrainerSchema:  # conf/trainer/: default (the CPU run), paper (RPO paper T
     precision: Precision = Precision["auto"]  # auto (bf16-mixed for bfloat16 models, else fp32)
     gradient_checkpointing: bool = False  # recompute activations in backward (same gradients)
     strategy: Strategy = Strategy["ddp"]  # ddp: every rank holds the model | fsdp: FSDP2 shards it
+    # response tokens per chunk of LM head + fp32 log-softmax (same log-probs and gradients);
+    # 0 or null: all at once (docs/method.md, "Precision and memory")
+    logits_chunk_tokens: int | None = CHUNK_TOKENS
     eval_every: int | None = None  # steps between held-out evaluations (besides 0 and the end)
     sample_every: int | None = None  # steps between greedy samples of held-out prompts
     sample_prompts: int = 4  # how many held-out prompts (a fixed seeded choice) are sampled

@@ -200,6 +200,11 @@ def _check_trainer(t: DictConfig) -> None:
         _positive_int(t, key, nullable=True)
     if not (isinstance(t.warmup_steps, int) and t.warmup_steps >= 0):
         raise ConfigError(f"trainer.warmup_steps={t.warmup_steps}: must be an integer >= 0")
+    chunk = t.logits_chunk_tokens  # the schema types it: only its sign is left to check
+    if chunk is not None and chunk < 0:
+        raise ConfigError(
+            f"trainer.logits_chunk_tokens={chunk}: must be an integer >= 0 (0 or null: unchunked)"
+        )
 
 
 def _positive_int(

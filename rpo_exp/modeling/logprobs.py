@@ -1,23 +1,75 @@
 """Summed response log-probs, logp(y) of docs/method.md's "Notation", without full-vocabulary
-waste."""
+waste: the LM head and the fp32 log-softmax run on response positions only, a chunk of tokens at
+a time (docs/method.md, "Precision and memory")."""
 
 from __future__ import annotations
 
 import torch
+from torch.utils.checkpoint import checkpoint
 from transformers import PreTrainedModel
 
 from rpo_exp.modeling.attention import flex_block_mask, shares_prompts
 from rpo_exp.modeling.packing import SequenceBatch, Sequences, collate, packed_attention_mask
 
+# Response tokens per chunk of LM head + log-softmax (`trainer.logits_chunk_tokens`' default):
+# [1024, 128256] fp32 logits are 0.5 GiB, large enough a matrix product for a GPU's full speed.
+CHUNK_TOKENS = 1024
 
-def token_logps(model: PreTrainedModel, batch: SequenceBatch) -> torch.Tensor:
+
+class TokenLogps(torch.autograd.Function):
+    """`log_softmax(logits)[row, label]` per row, the same values and gradients as autograd's
+    `logits.gather(...) - logits.logsumexp(...)`, but its backward builds the logits' gradient,
+    `grad * (onehot(label) - softmax)`, in one `[rows, vocab]` tensor (autograd's holds ~4)."""
+
+    @staticmethod
+    def forward(ctx, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        lse = logits.logsumexp(dim=1)
+        ctx.save_for_backward(logits, lse, labels)
+        return logits.gather(1, labels[:, None]).squeeze(1) - lse
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
+        logits, lse, labels = ctx.saved_tensors
+        out = (logits - lse[:, None]).exp_().mul_(-grad[:, None])
+        return out.scatter_add_(1, labels[:, None], grad[:, None]), None
+
+
+def head_logps(head: torch.nn.Module, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """log pi(label) at each position from the LM head's inputs `hidden` ([tokens, hidden]),
+    the log-softmax over the vocabulary in fp32."""
+    return TokenLogps.apply(head(hidden).float(), labels)
+
+
+def chunked_logps(
+    head: torch.nn.Module, hidden: torch.Tensor, labels: torch.Tensor, chunk_tokens: int | None
+) -> torch.Tensor:
+    """`head_logps` of `chunk_tokens` positions at a time (0 or None: all at once). Under
+    autograd each chunk is checkpointed (non-reentrant): its logits are freed after the forward
+    and recomputed, under the same autocast, when backward reaches it, so neither pass holds
+    more than one chunk's `[chunk_tokens, vocab]` (the cost: the LM head's product once more)."""
+    if not chunk_tokens or len(labels) <= chunk_tokens:
+        return head_logps(head, hidden, labels)
+    chunks = zip(hidden.split(chunk_tokens), labels.split(chunk_tokens), strict=True)
+    if not torch.is_grad_enabled():
+        return torch.cat([head_logps(head, h, y) for h, y in chunks])
+    return torch.cat(
+        [
+            checkpoint(head_logps, head, h, y, use_reentrant=False, preserve_rng_state=False)
+            for h, y in chunks
+        ]
+    )
+
+
+def token_logps(
+    model: PreTrainedModel, batch: SequenceBatch, chunk_tokens: int | None = CHUNK_TOKENS
+) -> torch.Tensor:
     """log pi(y_t | x, y_<t) of every scored token of a packed `batch` (`batch.labels` order).
 
     Every prompt runs through the decoder once however many of its responses the batch holds,
     and the LM head and the fp32 log-softmax run only on the positions that predict a response
-    token, not on prompt or padding positions: the same values as scoring each prompt +
-    response alone with `log_softmax(model(x).logits)`, for a fraction of the compute and
-    memory.
+    token, not on prompt or padding positions, `chunk_tokens` of them at a time
+    (`chunked_logps`): the same values as scoring each prompt + response alone with
+    `log_softmax(model(x).logits)`, for a fraction of the compute and memory.
     """
     device = model.device
     hidden = model.get_decoder()(
@@ -27,17 +79,16 @@ def token_logps(model: PreTrainedModel, batch: SequenceBatch) -> torch.Tensor:
         use_cache=False,  # with a cache, transformers would not see a padding-free batch
     ).last_hidden_state
     hidden = hidden.flatten(0, 1)[batch.sources.to(device)]
-    logits = model.get_output_embeddings()(hidden).float()
-    labels = batch.labels.to(device)
-    return logits.gather(1, labels[:, None]).squeeze(1) - logits.logsumexp(dim=1)
+    head, labels = model.get_output_embeddings(), batch.labels.to(device)
+    return chunked_logps(head, hidden, labels, chunk_tokens)
 
 
 def sequence_logps(
-    model: PreTrainedModel, batch: SequenceBatch
+    model: PreTrainedModel, batch: SequenceBatch, chunk_tokens: int | None = CHUNK_TOKENS
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(logp(y) per sequence, |y| per sequence) for the sequences of a packed `batch`: the sums
     of `token_logps`."""
-    tokens = token_logps(model, batch)
+    tokens = token_logps(model, batch, chunk_tokens)
     owner = batch.sequence.to(tokens.device)
     logps = torch.zeros(batch.size, device=tokens.device, dtype=tokens.dtype)
     return logps.index_add(0, owner, tokens), torch.bincount(owner, minlength=batch.size)
@@ -66,11 +117,17 @@ class SequenceScorer(torch.nn.Module):
     """A causal LM whose forward is `sequence_logps`: the module that DDP or FSDP wraps, so
     that every forward (and the response-only LM head in it) goes through the wrapper.
     `autocast`: the compute dtype of a mixed-precision run (`training.precision`), None for the
-    weights' own; the log-softmax stays fp32 either way."""
+    weights' own; the log-softmax stays fp32 either way. `chunk_tokens`: positions per chunk of
+    LM head and log-softmax (`chunked_logps`; `trainer.logits_chunk_tokens`)."""
 
-    def __init__(self, model: PreTrainedModel, autocast: torch.dtype | None = None):
+    def __init__(
+        self,
+        model: PreTrainedModel,
+        autocast: torch.dtype | None = None,
+        chunk_tokens: int | None = CHUNK_TOKENS,
+    ):
         super().__init__()
-        self.model, self.autocast = model, autocast
+        self.model, self.autocast, self.chunk_tokens = model, autocast, chunk_tokens
         # FSDP's transformer auto-wrap reads the decoder layer class from here
         self._no_split_modules = getattr(model, "_no_split_modules", None)
 
@@ -78,7 +135,7 @@ class SequenceScorer(torch.nn.Module):
         """logp(y) per sequence."""
         device = next(self.model.parameters()).device.type
         with torch.autocast(device, dtype=self.autocast, enabled=self.autocast is not None):
-            return sequence_logps(self.model, batch)[0]
+            return sequence_logps(self.model, batch, self.chunk_tokens)[0]
 
 
 @torch.no_grad()

@@ -33,6 +33,7 @@ OUTPUTS = (".hydra", "metrics.jsonl", "summary.json", "final", "final_merged", "
 # on resume.
 UNTRACKED = ("logger", "trainer.resume", "trainer.overwrite", "trainer.checkpoint_every",
              "trainer.divergence_factor", "trainer.gradient_checkpointing",
+             "trainer.logits_chunk_tokens",
              "trainer.eval_every", "trainer.sample_every", "trainer.sample_prompts",
              "trainer.sample_max_new_tokens", "peft.merge")  # fmt: skip
 

@@ -116,7 +116,7 @@ class Trainer:
         self.autocast = precision.autocast_dtype(self.precision)
         self.strategy = strategy_for(cfg.strategy, accelerator, self.autocast)
         self.scorer, self.optimizer = self.strategy.prepare(
-            SequenceScorer(model, self.autocast),
+            SequenceScorer(model, self.autocast, cfg.logits_chunk_tokens),
             lambda params: OPTIMIZERS[cfg.optimizer](
                 params, lr=cfg.lr, weight_decay=cfg.weight_decay
             ),

@@ -13,6 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from rpo_exp.benchmarks.cli import parse
 from rpo_exp.benchmarks.results import Results, results_path
 from rpo_exp.benchmarks.timing import alternating, medians
 from tests.helpers import ROOT
@@ -77,6 +80,15 @@ def test_help_lists_the_modes_and_their_files() -> None:
     out = bench("--help").stdout
     for text in ("--steps-only", "--paper", "results_steps_<device>.json", "results_paper_"):
         assert text in out, text
+    assert "--vocab-memory" in out and "vocab_memory" in out
+
+
+def test_each_mode_takes_its_own_shapes(capsys) -> None:
+    assert parse(["--vocab-memory", "--shape", "tiny"]).shape == "tiny"
+    with pytest.raises(SystemExit) as refused:
+        parse(["--vocab-memory", "--shape", "7b"])
+    assert refused.value.code == 2
+    assert "--shape 7b: --vocab-memory takes full, tiny or auto" in capsys.readouterr().err
 
 
 def test_steps_only_times_every_contender_in_one_phase(tmp_path: Path) -> None:
@@ -93,6 +105,37 @@ def test_steps_only_times_every_contender_in_one_phase(tmp_path: Path) -> None:
     )
     assert set(data["phase_seconds"]) == {"setup", "steps"}  # no phase of TRL's own
     assert data["rpo_vs_dpo"] == data["step_seconds"]["rpo"] / data["step_seconds"]["dpo"]
+    flops = data["fp32_utilization"]  # the DPO step's model FLOP/s over an fp32 torch.mm's
+    assert flops["model_flops_per_step"] > 0 and flops["matmul_gflops_per_s"] > 0
+    rate = flops["model_flops_per_step"] / data["step_seconds"]["dpo"] / 1e9
+    assert flops["dpo_gflops_per_s"] == pytest.approx(rate)
+    assert data["dpo_vs_fp32_matmul"] == pytest.approx(rate / flops["matmul_gflops_per_s"])
+
+
+def test_vocab_memory_tiny_shape_measures_each_contender_in_a_section(tmp_path: Path) -> None:
+    """Each contender's peak memory, in the `vocab_memory` section; the file's other figures
+    (another mode's) stay as they were."""
+    out = tmp_path / "results.json"
+    out.write_text(json.dumps({"step_seconds": {"dpo": 1.5}, "complete": True}))
+    bench("--vocab-memory", "--shape", "tiny", "--out", str(out), "trainer.logits_chunk_tokens=16")
+    data = json.loads(out.read_text())
+    assert data["step_seconds"] == {"dpo": 1.5} and data["complete"] is True
+    section = data["vocab_memory"]
+    assert section["complete"] and section["shape"] == "tiny" and section["scored_tokens"] == 64
+    runs = section["runs"]
+    assert runs["chunked"]["logits_chunk_tokens"] == 16
+    assert runs["unchunked"]["logits_chunk_tokens"] == 0
+    keys = ["chunked_mib", "unchunked_mib"]
+    if importlib.util.find_spec("trl") is not None:
+        keys.append("trl_mib")
+        expected = section["chunked_mib"] / section["trl_mib"]
+        assert section["chunked_vs_trl"] == pytest.approx(expected)
+    for key in keys:
+        assert section[key] > 0, key
+    for run in runs.values():
+        assert 0 < run["start_mib"] <= run["peak_mib"]
+    expected = section["chunked_mib"] / section["unchunked_mib"]
+    assert section["chunked_vs_unchunked"] == pytest.approx(expected)
 
 
 def measured(run: dict | str) -> bool:
