@@ -43,7 +43,7 @@ def test_vllm_without_its_environment_is_refused_before_anything_loads(
     assert done.returncode == 2, done.stderr[-2000:]
     assert f"{PYTHON_ENV}={missing} is not a Python that imports vllm" in done.stderr
     assert "make install-vllm" in done.stderr
-    assert time.monotonic() - started < 20
+    assert time.monotonic() - started < 60  # the CLI starting on shared cores; no weights load
     assert not (tmp_path / "generations.jsonl").exists()
 
 
