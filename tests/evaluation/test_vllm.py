@@ -116,7 +116,8 @@ def test_vllm_and_hf_agree_on_smollm2_greedy(vllm_env, tmp_path) -> None:
     least 90% of positions (`agreement`)."""
     cfg = compose_cfg(
         "model=smollm2_135m", "dataset=hh_sample", "eval.num_samples=16",
-        "eval.max_new_tokens=32", "eval.temperature=0", config_name="evaluate",
+        "eval.max_new_tokens=32", "eval.temperature=0", "dataset.prompt_format=chat_template",
+        config_name="evaluate",
     )  # fmt: skip
     model_cfg = cfg.model
     tokenizer = load_tokenizer(model_cfg)
