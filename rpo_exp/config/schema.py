@@ -193,7 +193,7 @@ class LoggerSchema:  # conf/logger/
 class EvalSchema:  # conf/eval/ (paper Table 6 / Appendix F: 256 comparisons, temperature 0)
     num_samples: int = 256  # held-out prompts (distinct), a seeded choice from the split
     split: Split = Split["test"]
-    engine: Engine = Engine["hf"]  # hf (transformers generate) | vllm (CUDA)
+    engine: Engine = Engine["hf"]  # hf (transformers generate) | vllm (make install-vllm)
     batch_size: int = 8  # prompts per generate() call
     max_prompt_length: int = 256  # tokens; longer prompts are cut from the left, as in training
     max_new_tokens: int = 128

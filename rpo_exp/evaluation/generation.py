@@ -1,5 +1,7 @@
 """Sampling responses (paper Table 6: temperature 0 = greedy): transformers' `generate` in
-batches with the KV cache (`eval.engine=hf`), or vLLM (`eval.engine=vllm`, CUDA only)."""
+batches with the KV cache (`eval.engine=hf`), or vLLM (`eval.engine=vllm`, `vllm_engine`).
+Both engines take the same prompt token ids (`prompt_ids`) and return token ids, decoded and
+cut at the stop strings in one place (`generate`)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,10 @@ from omegaconf import DictConfig
 from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from rpo_exp.common.errors import ConfigError, unmet
-from rpo_exp.common.modeldir import check_model_dir
+from rpo_exp.common.errors import ConfigError
 from rpo_exp.data.records import Prompt
 from rpo_exp.data.rendering import rendered_prompt
+from rpo_exp.evaluation.vllm_engine import VLLM, until_eos, vllm_runner
 
 
 def cut_at_stop(text: str, stops: list[str]) -> str:
@@ -29,83 +31,82 @@ def prompt_ids(
 
 
 @torch.no_grad()
-def generate(
+def hf_continuations(
     model: PreTrainedModel,
     tokenizer: PreTrainedTokenizerBase,
-    prompts: list[Prompt],
+    encoded: list[list[int]],
     cfg: DictConfig,
-    prompt_format: str = "raw",
-) -> list[str]:
-    """One response per prompt: prompts rendered as in training, cut from the left to
-    `eval.max_prompt_length` tokens, left-padded in batches of `eval.batch_size`; greedy when
-    `eval.temperature` is 0, else sampled (seeded by `eval.seed`); cut at `eval.stop`."""
+) -> list[list[int]]:
+    """transformers' `generate` on prompt ids, left-padded in batches of `eval.batch_size`;
+    greedy when `eval.temperature` is 0, else sampled (seeded by `eval.seed`); each
+    continuation up to (without) EOS."""
     torch.manual_seed(cfg.seed)
     model.eval()
     device = model.device
-    pad = tokenizer.pad_token_id
+    pad, eos = tokenizer.pad_token_id, tokenizer.eos_token_id
     sample = cfg.temperature > 0
     options = {"do_sample": sample, "max_new_tokens": cfg.max_new_tokens, "use_cache": True}
     if sample:
         options |= {"temperature": cfg.temperature, "top_p": cfg.top_p}
-    responses = []
-    for start in tqdm(range(0, len(prompts), cfg.batch_size), desc="generate"):
-        batch = prompts[start : start + cfg.batch_size]
-        encoded = [prompt_ids(p, tokenizer, cfg, prompt_format) for p in batch]
-        width = max(map(len, encoded))
-        input_ids = torch.full((len(encoded), width), pad, dtype=torch.long)
+    continued = []
+    for start in tqdm(range(0, len(encoded), cfg.batch_size), desc="generate"):
+        batch = encoded[start : start + cfg.batch_size]
+        width = max(map(len, batch))
+        input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
         attention_mask = torch.zeros_like(input_ids)
-        for row, ids in enumerate(encoded):
+        for row, ids in enumerate(batch):
             input_ids[row, width - len(ids) :] = torch.tensor(ids)
             attention_mask[row, width - len(ids) :] = 1
         output = model.generate(
             input_ids=input_ids.to(device),
             attention_mask=attention_mask.to(device),
             pad_token_id=pad,
-            eos_token_id=tokenizer.eos_token_id,
+            eos_token_id=eos,
             **options,
         )
-        for row in output[:, width:]:
-            text = tokenizer.decode(row, skip_special_tokens=True)
-            responses.append(cut_at_stop(text, list(cfg.stop)))
-    return responses
+        continued += [until_eos(row.tolist(), eos) for row in output[:, width:]]
+    return continued
+
+
+Engine = PreTrainedModel | VLLM  # eval.engine=hf: the loaded model; vllm: its weights
+
+
+def continuations(
+    engine: Engine, tokenizer: PreTrainedTokenizerBase, encoded: list[list[int]], cfg: DictConfig
+) -> list[list[int]]:
+    """Each prompt's (`prompt_ids`) continuation token ids up to EOS, from either engine with
+    the same settings."""
+    if isinstance(engine, VLLM):
+        return engine.continuations(encoded, tokenizer.eos_token_id, cfg)
+    return hf_continuations(engine, tokenizer, encoded, cfg)
+
+
+def generate(
+    engine: Engine,
+    tokenizer: PreTrainedTokenizerBase,
+    prompts: list[Prompt],
+    cfg: DictConfig,
+    prompt_format: str = "raw",
+) -> list[str]:
+    """One response per prompt: rendered as in training and cut from the left to
+    `eval.max_prompt_length` tokens (`prompt_ids`), continued (`continuations`), decoded
+    without special tokens and cut at `eval.stop`."""
+    encoded = [prompt_ids(p, tokenizer, cfg, prompt_format) for p in prompts]
+    stops = list(cfg.stop)
+    return [
+        cut_at_stop(tokenizer.decode(ids, skip_special_tokens=True), stops)
+        for ids in continuations(engine, tokenizer, encoded, cfg)
+    ]
 
 
 ENGINES = ("hf", "vllm")
 
 
 def check_engine(cfg: DictConfig) -> None:
-    """Refuse, before anything loads, an `eval.engine` this machine cannot run."""
+    """Refuse, before anything loads, an `eval.engine` this machine cannot run (for vllm: no
+    vLLM here nor in a vLLM environment, `vllm_engine.vllm_runner`)."""
     engine = cfg.get("engine", "hf")
     if engine not in ENGINES:
         raise ConfigError(f"eval.engine={engine}: must be one of {', '.join(ENGINES)}")
-    missing = unmet(torch.cuda.is_available(), "vllm", "vllm") if engine == "vllm" else None
-    if missing:
-        raise ConfigError(
-            f"eval.engine=vllm needs {missing} (pip install 'rpo_exp[vllm]' on a GPU machine); "
-            "use eval.engine=hf"
-        )
-
-
-def generate_vllm(
-    weights: str,
-    dtype: str,
-    tokenizer: PreTrainedTokenizerBase,
-    prompts: list[Prompt],
-    cfg: DictConfig,
-    prompt_format: str = "raw",
-) -> list[str]:
-    """`generate`'s responses from vLLM: the same rendered, left-cut prompt ids, the same
-    temperature, top-p, length and stop strings, seeded by `eval.seed`."""
-    from vllm import LLM, SamplingParams
-
-    check_model_dir(weights, "eval.engine=vllm: the weights")
-    llm = LLM(model=weights, tokenizer=weights, dtype=dtype, seed=cfg.seed, trust_remote_code=False)
-    params = SamplingParams(
-        temperature=cfg.temperature,
-        top_p=cfg.top_p if cfg.temperature > 0 else 1.0,
-        max_tokens=cfg.max_new_tokens,
-        stop=list(cfg.stop),
-        seed=cfg.seed,
-    )
-    encoded = [{"prompt_token_ids": prompt_ids(p, tokenizer, cfg, prompt_format)} for p in prompts]
-    return [out.outputs[0].text for out in llm.generate(encoded, params)]
+    if engine == "vllm":
+        vllm_runner()

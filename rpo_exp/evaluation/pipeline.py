@@ -32,19 +32,21 @@ from transformers import PreTrainedModel
 from rpo_exp.common.cache import digest
 from rpo_exp.common.choice import distinct_choice, numpy_permutation
 from rpo_exp.common.errors import ConfigError, DataError
-from rpo_exp.common.files import files_stamp
+from rpo_exp.common.files import atomic_dir, files_stamp
 from rpo_exp.common.modeldir import check_model_dir
 from rpo_exp.common.paths import cache_dir
 from rpo_exp.data.loading import FORMATS, load_split
 from rpo_exp.data.records import Example, Prompt
 from rpo_exp.data.rendering import prompt_format
 from rpo_exp.evaluation.divergence import sampled_kl
-from rpo_exp.evaluation.generation import generate, generate_vllm
+from rpo_exp.evaluation.generation import generate
 from rpo_exp.evaluation.judging.client import Judge, render
 from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.judging.server import gguf_file, local_server
+from rpo_exp.evaluation.vllm_engine import VLLM
 from rpo_exp.evaluation.winrate import win_rate
-from rpo_exp.modeling.models import inference_model, load_tokenizer
+from rpo_exp.modeling.adapters import merge
+from rpo_exp.modeling.models import DTYPES, inference_model, load_tokenizer, resolve_source
 
 log = logging.getLogger("rpo_exp")
 PACKAGES = ("rpo_exp", "torch", "transformers", "openai", "llama_cpp_python", "numpy")
@@ -189,13 +191,12 @@ def generations(
     fmt = prompt_format(dataset, policy.model)  # as the policy was trained to read them
     prompts = [row.prompt for row in rows]
     started = time.perf_counter()
+    engine = model
     if cfg.get("engine", "hf") == "vllm":
-        weights = vllm_weights(policy)
-        responses = generate_vllm(weights, policy.model.dtype, tokenizer, prompts, cfg, fmt)
-    else:
-        if model is None:
-            model = inference_model(policy.model, len(tokenizer), policy.seed)
-        responses = generate(model, tokenizer, prompts, cfg, fmt)
+        engine = VLLM(vllm_weights(policy), policy.model.dtype)
+    elif engine is None:
+        engine = inference_model(policy.model, len(tokenizer), policy.seed)
+    responses = generate(engine, tokenizer, prompts, cfg, fmt)
     log.info("%s: %d responses in %.1f s", policy.name, len(rows), time.perf_counter() - started)
     out.mkdir(parents=True, exist_ok=True)
     with path.open("w") as f:
@@ -207,16 +208,27 @@ def generations(
 
 
 def vllm_weights(policy: Policy) -> str:
-    """The full weights vLLM loads: the policy's own, or for a LoRA run its `final_merged/`."""
-    path = Path(str(policy.model.name_or_path))
-    if not (path / "adapter_config.json").is_file():
-        return str(policy.model.name_or_path)
-    merged = path.parent / "final_merged"
-    if not (merged / "config.json").is_file():
+    """The full weights vLLM loads: the policy's own (a GGUF in a package: its dequantized
+    copy); for a LoRA run, its `final_merged/`, else base + adapter merged once into
+    `$RPO_EXP_CACHE/models/merged/` (keyed by the adapter's files and `model.dtype`)."""
+    if policy.model.get("init_config") is not None:
         raise ConfigError(
-            f"eval.engine=vllm: {path} is a LoRA adapter and the run has no final_merged/; "
-            "train with peft.merge=true, or use eval.engine=hf"
+            "eval.engine=vllm loads weights from a directory or the hub; a randomly initialised "
+            "model (model.init_config) has none: evaluate a training run's dir, or use "
+            "eval.engine=hf"
         )
+    source = resolve_source(str(policy.model.name_or_path))
+    path = Path(source)
+    if not (path / "adapter_config.json").is_file():
+        return source
+    if (path.parent / "final_merged" / "config.json").is_file():
+        return str(path.parent / "final_merged")
+    dtype = policy.model.dtype
+    merged = cache_dir("models", "merged") / digest(str(path.resolve()), files_stamp(path), dtype)
+    if not (merged / "config.json").is_file():
+        log.info("merging the adapter %s into %s (once, for vLLM)", path, merged)
+        with atomic_dir(merged) as tmp:
+            merge(path, tmp, DTYPES[dtype])
     return str(merged)
 
 
