@@ -1,4 +1,4 @@
-"""`python -m rpo_exp.bench [--steps-only | --paper] [flags] [Hydra overrides]`.
+"""`python -m rpo_exp.bench [--steps-only | --paper | --gpu-check] [flags] [Hydra overrides]`.
 
 Modes, each with its results file under bench/ (rewritten after every figure, with the device,
 the load average, each phase's seconds and `complete`, false until the last figure):
@@ -9,6 +9,8 @@ the load average, each phase's seconds and `complete`, false until the last figu
 - `--steps-only`: the step times alone -> bench/results_steps_<device>.json.
 - `--paper` (`make bench-gpu`): the RPO paper's shapes (`paper`; `--shape`, `--budget-s`)
   -> bench/results_paper_<device>.json.
+- `--gpu-check` (`make gpu-check`): every GPU-only path once, each in its own process under a
+  time limit (`gpu_check`; the tiny forms on CPU) -> bench/results_gpu_<device>.json.
 <device>: cpu, or the GPU's name (h100, h200, ..). Overrides apply to every config the bench
 composes (e.g. a local model dir on a machine without the hub); `--out` replaces the file.
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 import torch
 
 from rpo_exp.benchmarks.common import this_device
+from rpo_exp.benchmarks.gpu_check import gpu_check
 from rpo_exp.benchmarks.paper import GPU_BUDGET_S, SHAPES, paper_bench
 from rpo_exp.benchmarks.results import Results, results_path
 from rpo_exp.benchmarks.runs import rss_lines, sweep, sweep_lines
@@ -37,6 +40,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--steps-only", action="store_true", help="the step times alone")
     mode.add_argument("--paper", action="store_true", help="the paper-shape bench")
+    mode.add_argument("--gpu-check", action="store_true", help="every GPU-only path once")
     parser.add_argument(
         "--shape", choices=[*SHAPES, "auto"], default="auto", help="--paper: the model shape"
     )
@@ -51,6 +55,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def mode(args: argparse.Namespace) -> str:
+    if args.gpu_check:
+        return "gpu"
     return "paper" if args.paper else "steps" if args.steps_only else "default"
 
 
@@ -58,6 +64,8 @@ def main(argv: list[str]) -> Path:
     """Run the mode `argv` asks for; returns its results file."""
     args = parse(argv)
     out = args.out or results_path(mode(args), this_device()[0])
+    if args.gpu_check:
+        return gpu_check(out)
     if args.paper:
         return paper_bench(out, args.shape, args.budget_s, args.overrides)
     title = "make bench" if mode(args) == "default" else "python -m rpo_exp.bench --steps-only"
