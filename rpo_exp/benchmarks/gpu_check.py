@@ -231,15 +231,11 @@ def run_check(check: Check, work: Path) -> dict:
     return record
 
 
-def versions() -> dict[str, str | None]:
-    """The installed version of each package the checks touch (None: not installed)."""
-    found = {}
-    for name in PACKAGES:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = None
-    return found
+def version(name: str) -> str | None:
+    """The installed version of a package; None: not installed."""
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+        return importlib.metadata.version(name)
+    return None
 
 
 def gpu_check(out: Path) -> Path:
@@ -252,7 +248,7 @@ def gpu_check(out: Path) -> Path:
             out,
             "make gpu-check" + ("" if cuda else " (CPU dry run: the tiny forms)"),
             dry_run=not cuda,
-            versions=versions(),
+            versions={name: version(name) for name in PACKAGES},
             limit_s=sum(check.limit_s for check in todo),
             checks={},
         )
