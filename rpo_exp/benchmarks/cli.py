@@ -1,4 +1,5 @@
-"""`python -m rpo_exp.bench [--steps-only | --paper | --vocab-memory] [flags] [Hydra overrides]`.
+"""`python -m rpo_exp.bench [--steps-only | --paper | --vocab-memory | --gpu-check] [flags]
+[Hydra overrides]`.
 
 Modes, each with its results file under bench/ (rewritten after every figure, with the device,
 the load average, each phase's seconds and `complete`, false until the last figure):
@@ -13,6 +14,8 @@ the load average, each phase's seconds and `complete`, false until the last figu
   at vocabulary 128,256, rpo_exp chunked and unchunked and TRL, each in its own process
   (`vocab`; `--shape full|tiny`) -> the `vocab_memory` section of bench/results.json (the rest
   of the file kept). A few minutes and ~10 GB of RAM on a 2-core CPU (est.).
+- `--gpu-check` (`make gpu-check`): every GPU-only path once, each in its own process under a
+  time limit (`gpu_check`; the tiny forms on CPU) -> bench/results_gpu_<device>.json.
 <device>: cpu, or the GPU's name (h100, h200, ..). Overrides apply to every config the bench
 composes (e.g. a local model dir on a machine without the hub); `--out` replaces the file.
 """
@@ -26,6 +29,7 @@ from pathlib import Path
 import torch
 
 from rpo_exp.benchmarks.common import this_device
+from rpo_exp.benchmarks.gpu_check import gpu_check
 from rpo_exp.benchmarks.paper import GPU_BUDGET_S, SHAPES, paper_bench
 from rpo_exp.benchmarks.results import Results, results_path
 from rpo_exp.benchmarks.runs import rss_lines, sweep, sweep_lines
@@ -46,6 +50,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     mode.add_argument(
         "--vocab-memory", action="store_true", help="one DPO step's peak memory at vocab 128,256"
     )
+    mode.add_argument("--gpu-check", action="store_true", help="every GPU-only path once")
     parser.add_argument(
         "--shape",
         choices=[*SHAPES, *VOCAB_SHAPES, "auto"],
@@ -70,6 +75,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def mode(args: argparse.Namespace) -> str:
     if args.vocab_memory:
         return "vocab"
+    if args.gpu_check:
+        return "gpu"
     return "paper" if args.paper else "steps" if args.steps_only else "default"
 
 
@@ -77,6 +84,8 @@ def main(argv: list[str]) -> Path:
     """Run the mode `argv` asks for; returns its results file."""
     args = parse(argv)
     out = args.out or results_path(mode(args), this_device()[0])
+    if args.gpu_check:
+        return gpu_check(out)
     if args.paper:
         return paper_bench(out, args.shape, args.budget_s, args.overrides)
     if args.vocab_memory:

@@ -11,13 +11,15 @@ from rpo_exp.benchmarks.common import device_name
 from rpo_exp.common.files import write_text
 
 # One results file per mode: `make bench` (all figures, CPU or GPU), `--steps-only` (figures
-# 1-3) and `--paper` (the paper shapes), the last two per device (`common.this_device`);
-# `--vocab-memory` writes its figures into `make bench`'s file, as its `vocab_memory` section.
+# 1-3), `--paper` (the paper shapes) and `--gpu-check`, the last three per device
+# (`common.this_device`); `--vocab-memory` writes its figures into `make bench`'s file, as its
+# `vocab_memory` section.
 FILES = {
     "default": "results.json",
     "vocab": "results.json",
     "steps": "results_steps_{device}.json",
     "paper": "results_paper_{device}.json",
+    "gpu": "results_gpu_{device}.json",
 }
 
 

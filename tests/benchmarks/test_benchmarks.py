@@ -2,7 +2,8 @@
 entry point's arguments read only by `main`; `python -m rpo_exp.bench --paper --shape tiny`
 (the paper-shape bench's CPU check, ~25 s on 2 idle cores): every setting measured for rpo_exp
 DPO and RPO, TRL where it is installed, MFU null without a GPU peak, the ratios computed from
-what ran; `--steps-only` on tiny_llama: every contender timed in the same rounds."""
+what ran; `--steps-only` on tiny_llama: every contender timed in the same rounds; `--gpu-check`
+on CPU (its dry run): every check run in its tiny form, or skipped saying why, and recorded."""
 
 from __future__ import annotations
 
@@ -48,11 +49,12 @@ def test_contenders_alternate_within_each_round() -> None:
 
 
 def test_one_results_file_per_mode(tmp_path: Path) -> None:
-    names = {m: results_path(m, "h100").as_posix() for m in ("default", "steps", "paper")}
+    names = {m: results_path(m, "h100").as_posix() for m in ("default", "steps", "paper", "gpu")}
     assert names == {
         "default": "bench/results.json",
         "steps": "bench/results_steps_h100.json",
         "paper": "bench/results_paper_h100.json",
+        "gpu": "bench/results_gpu_h100.json",
     }
     results = Results(tmp_path / "r.json", "a test")
     results.add("one figure", step_seconds={"dpo": 1.5})
@@ -179,3 +181,34 @@ def test_paper_bench_tiny_shape_on_cpu(tmp_path: Path) -> None:
             if isinstance(runs[contender], dict):
                 assert f"[{key}] {contender:8s} step seconds" in proc.stdout
                 assert f"[{key}] {contender:8s} tokens/s" in proc.stdout
+
+
+def test_gpu_check_dry_run_records_every_check(tmp_path: Path) -> None:
+    """`make gpu-check`'s CPU form: each check ran (or was skipped, saying why) under its own
+    limit and left an outcome; QLoRA, FSDP and the paper bench's tiny form pass on CPU (the
+    latter with a measured DPO step)."""
+    out = tmp_path / "gpu.json"
+    proc = bench("--gpu-check", "--out", str(out))
+    data = json.loads(out.read_text())
+    assert data["complete"] and data["dry_run"] and data["device"].startswith("cpu")
+    assert data["versions"]["torch"] and data["limit_s"] == 470
+    names = ["qlora", "fsdp", "flex_vs_sdpa", "vllm", "paper_1b", "paper_7b"]
+    assert list(data["checks"]) == names
+    for name, check in data["checks"].items():
+        outcome = check["outcome"]
+        assert outcome == "passed" or outcome.startswith(("failed: ", "timeout", "skipped: "))
+        assert 0 <= check["seconds"] <= check["limit_s"] + 5, (name, check["seconds"])
+        assert f"{name:13s} {outcome.splitlines()[0][:40]}" in proc.stdout
+        if outcome != "passed" and not outcome.startswith("skipped"):
+            assert check["output_tail"], name
+    for name in ("qlora", "fsdp", "paper_1b", "paper_7b"):  # these run on CPU too
+        assert data["checks"][name]["outcome"] == "passed", data["checks"][name]
+    assert data["checks"]["flex_vs_sdpa"]["outcome"].startswith("skipped: FlexAttention has no")
+    assert data["checks"]["vllm"]["outcome"] == "skipped: vLLM runs on CUDA only"
+    for shape in ("1b", "7b"):
+        paper = data["checks"][f"paper_{shape}"]
+        assert paper["outcome"] == "passed", paper
+        figures = paper["figures"]
+        assert figures["shape"] == "tiny" and figures["complete"]
+        assert measured(figures["runs"]["peft=none,gc=on"]["dpo"])
+    assert data["passed"] == sum(c["outcome"] == "passed" for c in data["checks"].values())
