@@ -15,7 +15,7 @@ from rpo_exp.common.paths import cache_dir
 from rpo_exp.data.records import Example, is_desirable
 from rpo_exp.data.rendering import Rendered, render
 
-CACHE_VERSION = 4  # bump when tokenization or the entry format changes (4: embedder_text)
+CACHE_VERSION = 5  # bump when tokenization or the entry format changes (5: released cut + BOS)
 log = logging.getLogger(__name__)
 
 
@@ -131,7 +131,10 @@ def released_truncation(
     longest = max(map(len, generations))
     end = tokenizer.decode(list(rendered.end))  # EOS, or the chat template's end of turn
     if len(prompt) + longest > max_length and len(prompt) > max_prompt_length:
-        prompt = prompt[-max_prompt_length:]
+        # the cut text is tokenized again, and a tokenizer that adds a BOS (LLaMA-2's) adds it
+        # again: the cut leaves it room, so the prompt is max_prompt_length tokens with it
+        bos = int(rendered.special and prompt[0] == tokenizer.bos_token_id)
+        prompt = prompt[-(max_prompt_length - bos) :]
         stats.prompts += 1
     text = tokenizer.decode(prompt, skip_special_tokens=rendered.special)  # a template's stay
     responses = []

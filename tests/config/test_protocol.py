@@ -5,6 +5,7 @@ is the switch's."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import subprocess
@@ -84,9 +85,13 @@ def test_released_hh_text_is_the_released_codes_on_every_sample_row_and_pattern(
         assert (rendered.prompt, *rendered.responses) == want, row
 
 
+@pytest.mark.parametrize("adds_bos", [False, True], ids=["smollm2", "bos_like_llama2"])
 def test_released_truncation_keeps_a_prompt_that_fits_and_ends_responses_with_space_eos(
-    tokenizer,
+    tokenizer, adds_bos: bool
 ) -> None:
+    tokenizer = copy.deepcopy(tokenizer)
+    tokenizer.add_bos_token = adds_bos
+    assert (tokenizer("Hi")["input_ids"][0] == tokenizer.bos_token_id) == adds_bos
     long_prompt = "\n\nHuman: " + "word " * 300 + "\n\nAssistant:"
     example = parse_hh({"chosen": long_prompt + " Fine.", "rejected": long_prompt + " No."})
     settings = {"max_prompt_length": 256, "max_length": 512, "prompt_format": "released"}
