@@ -23,7 +23,7 @@ from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
 from rpo_exp.modeling.adapters import attach, quantization
 from rpo_exp.modeling.logprobs import score_sequences
-from rpo_exp.modeling.models import load_policy, load_tokenizer, no_cpu_repacking
+from rpo_exp.modeling.models import DTYPES, load_policy, load_tokenizer, no_cpu_repacking
 from rpo_exp.training.final import save_final
 from rpo_exp.training.trainer import Split, Trainer
 from tests.helpers import TINY, compose_cfg, run_train
@@ -88,8 +88,10 @@ def test_final_loads_with_peft_and_gives_the_trained_log_probs(trained) -> None:
         base = score_sequences(model, sequences, pad_id)
     assert (want - base).abs().max() > 1e-3  # the adapters changed the policy
     for repacking in (False, True):  # a QLoRA's base: quantized again as it loads
-        loaded = AutoPeftModelForCausalLM.from_pretrained(
-            str(run_dir / "final"), quantization_config=quantization(cfg.peft)
+        loaded = AutoPeftModelForCausalLM.from_pretrained(  # the run's dtype: transformers 4.x
+            str(run_dir / "final"),  # loads a 4-bit model's other weights in float16 otherwise
+            quantization_config=quantization(cfg.peft),
+            dtype=DTYPES[cfg.model.dtype],
         )
         if not repacking:  # the same 4-bit weights, the same kernels: the same log-probs
             no_cpu_repacking(loaded)
