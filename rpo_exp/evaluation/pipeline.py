@@ -113,6 +113,11 @@ def policy_and_dataset(cfg: DictConfig) -> tuple[Policy, DictConfig]:
     if cfg.run_dir:
         policy, train_cfg = run_policy(cfg.run_dir)
         return policy, dataset or train_cfg.dataset
+    if cfg.eval.get("against") == "initial":
+        raise ConfigError(
+            "eval.against=initial compares a training run with the policy it started from: "
+            "give run_dir=<a training run's dir>"
+        )
     if model is None:
         raise ConfigError(
             "nothing to evaluate: give run_dir=<a training run's dir>, or model=<name> "
@@ -365,11 +370,6 @@ def both_sides(
     `$RPO_EXP_CACHE/generations`, and shared by every run that starts from it), or another
     run's generations (a run dir). `model`: the policy, if already loaded."""
     against = cfg.eval.against
-    if against == "initial" and policy.run_dir is None:
-        raise ConfigError(
-            "eval.against=initial compares a training run with the policy it started from: "
-            "give run_dir=<a training run's dir>"
-        )
     ours = generations(policy, dataset, rows, cfg.eval, out, model)
     if against is None:
         return ours, [row.preferred for row in rows], "preferred", "win_rate"

@@ -84,6 +84,20 @@ def dequantized_gguf_dir(gguf: Path) -> Path:
     return cached_model_dir(dequantized_dir(gguf), build)
 
 
+def gguf_tokenizer_dir(gguf: Path) -> Path:
+    """A transformers directory holding only the tokenizer of `gguf`: what a model that takes
+    its tokenizer from a GGUF and its weights elsewhere (`model=tiny_llama`) loads, without
+    dequantizing weights it never uses. Built once (~4 s for SmolLM2-135M), kept as
+    `cached_model_dir` keeps it."""
+
+    def build(tmp: Path) -> None:
+        AutoTokenizer.from_pretrained(
+            str(gguf.parent), gguf_file=gguf.name, **NO_REMOTE_CODE
+        ).save_pretrained(tmp)
+
+    return cached_model_dir(cache_dir("tokenizers") / f"{gguf.stem}-{gguf.stat().st_size}", build)
+
+
 def random_init_dir(model: PreTrainedModel) -> Path:
     """A transformers directory holding the weights of `model` (a randomly initialised one),
     `$RPO_EXP_CACHE/models/init-<sha256 of its config and weights>`, kept as
@@ -115,11 +129,14 @@ def cached_model_dir(target: Path, build: Callable[[Path], None]) -> Path:
     return target
 
 
-def resolve_source(name_or_path: str) -> str:
-    """A local directory or hub id that `from_pretrained` understands."""
+def resolve_source(name_or_path: str, tokenizer: bool = False) -> str:
+    """A local directory or hub id that `from_pretrained` understands (for a GGUF: its
+    dequantized copy, or with `tokenizer` its tokenizer alone)."""
     if is_package_path(name_or_path):
         path = package_path(name_or_path)
-        return str(dequantized_gguf_dir(path) if path.suffix == ".gguf" else path)
+        if path.suffix != ".gguf":
+            return str(path)
+        return str(gguf_tokenizer_dir(path) if tokenizer else dequantized_gguf_dir(path))
     return name_or_path
 
 
@@ -141,7 +158,7 @@ def model_identity(cfg: DictConfig, model: PreTrainedModel, seed: int) -> str:
 def load_tokenizer(cfg: DictConfig) -> PreTrainedTokenizerBase:
     """The tokenizer of `model.tokenizer` (or of the model itself), with a pad token."""
     key = "model.tokenizer" if cfg.tokenizer else "model.name_or_path"
-    source = resolve_source(cfg.tokenizer or cfg.name_or_path)
+    source = resolve_source(cfg.tokenizer or cfg.name_or_path, tokenizer=True)
     check_model_dir(source, key, tokenizer=True)
     tokenizer = load_local_or_hub(
         AutoTokenizer.from_pretrained, source, key, OFFLINE_MODELS.format(key=key), **NO_REMOTE_CODE

@@ -285,6 +285,28 @@ def test_dequantized_model_is_verified_and_rebuilt(cache: Path, caplog) -> None:
     assert not caplog.records
 
 
+def test_a_gguf_tokenizer_alone_is_cached_without_dequantizing_the_weights(cache: Path) -> None:
+    """`model=tiny_llama` takes SmolLM2's tokenizer from its GGUF and its weights from a random
+    init: a fresh cache keeps the tokenizer alone (no `models/` entry), the GGUF's own."""
+    from transformers import AutoTokenizer
+
+    from rpo_exp.common.paths import package_path
+    from rpo_exp.modeling.models import load_tokenizer
+
+    model_cfg = compose_cfg(*TINY).model
+    tokenizer = load_tokenizer(model_cfg)
+    assert not (cache / "models").exists() and any((cache / "tokenizers").iterdir())
+    gguf = package_path(model_cfg.tokenizer)
+    own = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    texts = ["Hello there!", "\n\nHuman: what is 2+2?\n\nAssistant: Four.", "naïve café 🙂"]
+    assert tokenizer(texts)["input_ids"] == own(texts)["input_ids"]
+    messages = [{"role": "user", "content": "Hi"}]
+    assert tokenizer.apply_chat_template(messages, tokenize=False) == own.apply_chat_template(
+        messages, tokenize=False
+    )
+    assert (tokenizer.eos_token, tokenizer.bos_token) == (own.eos_token, own.bos_token)
+
+
 def test_a_truncated_or_missing_file_fails_its_manifest(tmp_path: Path) -> None:
     from rpo_exp.common.files import manifest_problem, write_manifest
 
