@@ -1,7 +1,7 @@
 """Preference-optimization losses: pure functions of tensors, no trainer state (the formulas:
 `docs/method.md`).
 
-Families: `pairwise` (SFT, DPO, IPO, SimPO), `contrast` (RPO, SimPO+RPO and the contrast
+Families: `pairwise` (SFT, DPO, IPO, SimPO, CPO), `contrast` (RPO, SimPO+RPO and the contrast
 weightings), `unpaired` (KTO), `group` (SWEPO, InfoNCA, DPO over groups).
 """
 
@@ -20,7 +20,7 @@ from rpo_exp.losses.group import (
     swepo_loss,
 )
 from rpo_exp.losses.output import LossOutput
-from rpo_exp.losses.pairwise import dpo_loss, ipo_loss, sft_loss, simpo_loss
+from rpo_exp.losses.pairwise import cpo_loss, dpo_loss, ipo_loss, sft_loss, simpo_loss
 from rpo_exp.losses.unpaired import kto_loss
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "WEIGHT_SCALES",
     "LossOutput",
     "contrast_weights",
+    "cpo_loss",
     "dpo_all_pairs_loss",
     "dpo_loss",
     "dpo_top_vs_rest_loss",

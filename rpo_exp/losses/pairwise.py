@@ -1,5 +1,5 @@
 """Pairwise baselines (docs/method.md, "Pairwise baselines"): SFT, DPO (cDPO with label
-smoothing), IPO, SimPO."""
+smoothing), IPO, SimPO, CPO."""
 
 from __future__ import annotations
 
@@ -121,4 +121,39 @@ def simpo_loss(
         loss=-F.logsigmoid(chosen - rejected - gamma).mean(),
         chosen_rewards=chosen.detach(),
         rejected_rewards=rejected.detach(),
+    )
+
+
+def cpo_loss(
+    policy_chosen_logps: Tensor,
+    policy_rejected_logps: Tensor,
+    *,
+    chosen_lengths: Tensor,
+    beta: float = 0.1,
+    label_smoothing: float = 0.0,
+    nll_weight: float = 1.0,
+) -> LossOutput:
+    """CPO (Xu et al. 2024, Eq. 3-6): -(1-eps) logsig(beta h) - eps logsig(-beta h) with
+    h = logp(y_w) - logp(y_l) (no reference model), plus `nll_weight` times the chosen
+    responses' token-average NLL over the batch (`sft_loss`; TRL's `cpo_alpha`). Rewards
+    beta * logp(y)."""
+    check_1d_same_length(
+        policy_chosen_logps=policy_chosen_logps,
+        policy_rejected_logps=policy_rejected_logps,
+        chosen_lengths=chosen_lengths,
+    )
+    check_positive("beta", beta)
+    if not 0.0 <= label_smoothing < 0.5:
+        raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}")
+    if nll_weight < 0:
+        raise ValueError(f"nll_weight must be >= 0, got {nll_weight}")
+    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
+    chosen, rejected = policy_chosen_logps.to(dtype), policy_rejected_logps.to(dtype)
+    logits = beta * (chosen - rejected)
+    losses = -(1 - label_smoothing) * F.logsigmoid(logits) - label_smoothing * F.logsigmoid(-logits)
+    nll = sft_loss(policy_chosen_logps, chosen_lengths).loss.to(dtype)
+    return LossOutput(
+        loss=losses.mean() + nll_weight * nll,
+        chosen_rewards=beta * chosen.detach(),
+        rejected_rewards=beta * rejected.detach(),
     )

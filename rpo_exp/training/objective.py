@@ -46,6 +46,7 @@ BOUNDS = {  # loss function argument -> (valid?, what is valid): each function's
     "p": (lambda v: v >= 0, ">= 0"),
     "alpha": (lambda v: v >= 0, ">= 0"),  # a loss's own alpha (SWEPO); the weighting's: contrast
     "desirable_weight": (lambda v: v >= 0, ">= 0"),
+    "nll_weight": (lambda v: v >= 0, ">= 0"),
     "undesirable_weight": (lambda v: v >= 0, ">= 0"),
 }
 

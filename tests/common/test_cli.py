@@ -21,10 +21,11 @@ EXPECTED = {
     "ipo": COMMON + REWARDS,
     "kto": [*COMMON, *REWARDS[:3], "kto/z0"],  # unpaired items: no accuracies
     "simpo": COMMON + REWARDS,
+    "cpo": COMMON + REWARDS,
     "rpo": COMMON + REWARDS + CONTRAST,
     "simpo_rpo": COMMON + REWARDS + CONTRAST,
 }
-REFERENCE_FREE = ("sft", "simpo", "simpo_rpo")
+REFERENCE_FREE = ("sft", "simpo", "cpo", "simpo_rpo")
 
 
 def read_metrics(run_dir: Path) -> list[dict]:

@@ -1,4 +1,4 @@
-"""IPO, SimPO, SimPO+RPO, KTO and the group losses (SWEPO, InfoNCA, DPO over groups) against
+"""IPO, SimPO, SimPO+RPO, CPO, KTO and the group losses (SWEPO, InfoNCA, DPO over groups) against
 closed forms written independently here in NumPy / plain Python from docs/method.md."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from rpo_exp.losses import (
+    cpo_loss,
     dpo_all_pairs_loss,
     dpo_loss,
     dpo_top_vs_rest_loss,
@@ -71,6 +72,14 @@ def np_ipo(pc, pr, rc, rr, lc, lr, beta, normalize):
 def np_simpo(pc, pr, lc, lr, beta, ratio):
     gamma = beta * ratio
     return float(np.mean(-np_logsig(beta * (pc / lc - pr / lr) - gamma)))
+
+
+def np_cpo(pc, pr, lc, beta, eps, nll_weight):
+    """CPO paper Eq. 3-6 as TRL's CPOTrainer computes it: the sigmoid preference term on
+    beta (logp(y_w) - logp(y_l)) plus nll_weight x the chosen tokens' mean NLL."""
+    h = beta * (pc - pr)
+    prefer = np.mean(-(1 - eps) * np_logsig(h) - eps * np_logsig(-h))
+    return float(prefer + nll_weight * (-pc.sum() / lc.sum()))
 
 
 def np_simpo_rpo(pc, pr, w, lc, lr, beta, ratio):
@@ -227,6 +236,29 @@ def test_simpo_matches_closed_form(scale: float, beta: float, ratio: float) -> N
     assert out.loss.item() == close(np_simpo(pc, pr, lc, lr, beta, ratio))
     np.testing.assert_allclose(out.chosen_rewards.numpy(), beta * pc / lc, rtol=1e-12)
     np.testing.assert_allclose(out.rejected_rewards.numpy(), beta * pr / lr, rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", SCALES)
+@pytest.mark.parametrize(
+    ("beta", "eps", "nll_weight"), [(0.1, 0.0, 1.0), (0.05, 0.2, 0.5), (1.0, 0.0, 0.0)]
+)
+def test_cpo_matches_closed_form(scale: float, beta: float, eps: float, nll_weight: float) -> None:
+    pc, pr, _, _, lc, _ = pair_data(9, scale, seed=int(scale) + 13)
+    kwargs = {"beta": beta, "label_smoothing": eps, "nll_weight": nll_weight}
+    out = cpo_loss(t64(pc), t64(pr), chosen_lengths=torch.tensor(lc.astype(np.int64)), **kwargs)
+    assert out.loss.dim() == 0
+    assert out.loss.item() == close(np_cpo(pc, pr, lc, beta, eps, nll_weight))
+    np.testing.assert_allclose(out.chosen_rewards.numpy(), beta * pc, rtol=1e-12)
+    np.testing.assert_allclose(out.rejected_rewards.numpy(), beta * pr, rtol=1e-12)
+
+
+def test_cpo_defaults_are_beta01_nll_weight1_and_without_nll_it_is_reference_free_dpo() -> None:
+    pc, pr, _, _, lc, _ = pair_data(6, 30.0, seed=4)
+    out = cpo_loss(t64(pc), t64(pr), chosen_lengths=t64(lc))
+    assert out.loss.item() == close(np_cpo(pc, pr, lc, 0.1, 0.0, 1.0))
+    zero = torch.zeros(6, dtype=torch.float64)
+    without = cpo_loss(t64(pc), t64(pr), chosen_lengths=t64(lc), nll_weight=0.0)
+    assert without.loss.item() == close(dpo_loss(t64(pc), t64(pr), zero, zero).loss.item())
 
 
 def test_simpo_defaults_are_beta2_ratio_half() -> None:

@@ -12,11 +12,11 @@ from rpo_exp.common.errors import ConfigError
 from rpo_exp.config.validation import validate
 from tests.helpers import TINY, compose_cfg
 
-LOSSES = ["sft", "dpo", "ipo", "kto", "rpo", "simpo", "simpo_rpo"]
+LOSSES = ["sft", "dpo", "ipo", "kto", "rpo", "simpo", "cpo", "simpo_rpo"]
 LOSSES += ["swepo", "infonca", "dpo_all_pairs", "dpo_top_vs_rest"]
 DATASETS = {"paired": "hh_sample", "unpaired": "capybara_sample", "grouped": "ultrafeedback_sample"}
 UNSUPPORTED = {  # (loss, form) -> what the message must point to
-    **{(loss, "unpaired"): "use loss=kto or loss=rpo" for loss in ("dpo", "ipo", "simpo")},
+    **{(loss, "unpaired"): "use loss=kto or loss=rpo" for loss in ("dpo", "ipo", "simpo", "cpo")},
     **{
         (loss, form): "needs grouped data"
         for loss in ("swepo", "infonca", "dpo_all_pairs", "dpo_top_vs_rest")
