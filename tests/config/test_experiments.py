@@ -101,6 +101,20 @@ TABLES = {
         ("loss.name", "loss.tau", "loss.weighting"),
         {("simpo", None, None)} | {("simpo_rpo", t, "embedding") for t in (0.25, 0.5, 0.8)},
     ),
+    "instruct_baselines": Table(  # RPO paper App. B Table 5: each loss at its own lr and beta
+        without(PAPER, "trainer.lr")
+        | {"model.name": "llama3_8b_instruct", "dataset.name": "ultrafeedback_armorm"}
+        | {"dataset.pairing": "best_vs_worst"},
+        ("loss.name", "trainer.lr", "loss.beta", "loss.gamma_beta_ratio", "loss.tau"),
+        {
+            ("dpo", 3e-7, 0.01, None, None),
+            ("kto", 5e-7, 0.01, None, None),
+            ("ipo", 7e-7, 0.5, None, None),
+            ("cpo", 6e-7, 0.05, None, None),
+            ("simpo", 1e-6, 10.0, 0.3, None),
+            ("rpo", 7e-7, 0.01, None, 0.5),
+        },
+    ),
     "beta_ablation": Table(
         PAPER | {"model.name": "mistral_7b", "dataset.name": "hh"},
         ("loss.name", "loss.beta", "loss.tau"),
