@@ -84,6 +84,7 @@ Engine = choices("Engine", ("hf", "vllm"))  # rpo_exp.evaluation.generation.ENGI
 Task = choices("Task", ("auto", "dialogue", "summarization"))
 Verdict = choices("Verdict", ("text", "logprobs"))
 JudgeName = choices("JudgeName", ("openai", "local"))
+BenchmarkName = choices("BenchmarkName", ("hh_winrate", "mt_bench"))
 RewardName = choices("RewardName", ("sentiment", "reward_model"))  # rpo_exp.evaluation.rewards
 LoggerName = choices("LoggerName", ("wandb", "none"))
 LoggerMode = choices("LoggerMode", ("offline", "online", "disabled"))
@@ -239,6 +240,20 @@ class JudgeSchema:  # judge=openai | local
 
 
 @dataclass
+class BenchmarkSchema:  # conf/benchmark/ (docs/method.md, "Evaluation benchmarks")
+    name: BenchmarkName = BenchmarkName["hh_winrate"]  # hh_winrate: the papers' HH win rate
+    path: str | None = None  # the question file, in the benchmark's own published format
+    reference_path: str | None = None  # mt_bench: reference answers (reference_answer/*.jsonl)
+    max_new_tokens: int = 1024  # per answer (turn)
+    max_prompt_length: int = 4096  # tokens of a turn's prompt (the conversation so far)
+    temperatures: dict[str, float] = field(default_factory=dict)  # sampling, per category
+    reference_categories: list[str] = field(default_factory=list)  # graded against a reference
+    judge_max_tokens: int = 2048  # the judge's reply (its explanation, then the verdict)
+    prompts: dict[str, Any] = field(default_factory=dict)  # the judge prompts, verbatim
+    dry_run: bool = False  # true: print what would be generated and asked, then stop
+
+
+@dataclass
 class RewardSchema:  # conf/reward/
     name: RewardName = RewardName["sentiment"]
     name_or_path: str | None = None  # reward_model: a hub id or a local dir
@@ -314,6 +329,7 @@ class TrainTop:  # conf/config.yaml
 
 @dataclass
 class EvaluateTop:  # conf/evaluate.yaml
+    benchmark: Any = None
     eval: Any = None
     judge: Any = None
     model: Any = None
@@ -347,6 +363,7 @@ GROUPS = {  # the groups of a fixed schema (loss and judge: `group_schema`)
     "peft": PeftSchema,
     "logger": LoggerSchema,
     "eval": EvalSchema,
+    "benchmark": BenchmarkSchema,
     "reward": RewardSchema,
     "onpolicy": OnpolicySchema,
     "study": StudySchema,

@@ -106,6 +106,15 @@ def check_evaluation(cfg: DictConfig) -> None:
     key known and typed, and the values that cannot work refused."""
     check_schema(cfg, "evaluate")
     _check_eval(cfg.eval)
+    bench = cfg.benchmark
+    if bench.name != "hh_winrate":
+        if cfg.judge.name == "reward":
+            raise ConfigError(
+                f"benchmark={bench.name} is graded by a chat judge (judge=openai or judge=local); "
+                "judge=reward scores benchmark=hh_winrate only"
+            )
+        for key in ("max_new_tokens", "max_prompt_length", "judge_max_tokens"):
+            _positive_int(bench, key, where="benchmark")
     if cfg.eval.kl and cfg.judge.name != "reward":
         raise ConfigError(
             f"eval.kl=true is estimated by judge=reward only (judge={cfg.judge.name}); "

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
-from transformers import PreTrainedModel
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from rpo_exp.common.cache import digest
 from rpo_exp.common.choice import distinct_choice, numpy_permutation
@@ -39,7 +39,7 @@ from rpo_exp.data.loading import FORMATS, load_split
 from rpo_exp.data.records import Example, Prompt
 from rpo_exp.data.rendering import prompt_format
 from rpo_exp.evaluation.divergence import sampled_kl
-from rpo_exp.evaluation.generation import generate
+from rpo_exp.evaluation.generation import Engine, generate
 from rpo_exp.evaluation.judging.client import Judge, render
 from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.judging.server import gguf_file, local_server
@@ -106,26 +106,32 @@ def run_policy(run_dir: str, key: str = "run_dir") -> tuple[Policy, DictConfig]:
     return Policy(model, str(path), path, train_cfg.model, train_cfg.get("seed", 0)), train_cfg
 
 
-def policy_and_dataset(cfg: DictConfig) -> tuple[Policy, DictConfig]:
-    """What to evaluate, on which data: a run dir (its dataset unless `dataset=` is given), or
-    `model=` with `dataset=` (groups absent from the command line are absent from `cfg`)."""
-    model, dataset = cfg.get("model"), cfg.get("dataset")
+def evaluated_policy(cfg: DictConfig) -> tuple[Policy, DictConfig | None]:
+    """What to evaluate: a run dir's policy with its training config, or `model=` (groups
+    absent from the command line are absent from `cfg`) with None."""
     if cfg.run_dir:
-        policy, train_cfg = run_policy(cfg.run_dir)
-        return policy, dataset or train_cfg.dataset
+        return run_policy(cfg.run_dir)
     if cfg.eval.get("against") == "initial":
         raise ConfigError(
             "eval.against=initial compares a training run with the policy it started from: "
             "give run_dir=<a training run's dir>"
         )
+    model = cfg.get("model")
     if model is None:
         raise ConfigError(
             "nothing to evaluate: give run_dir=<a training run's dir>, or model=<name> "
             "(model.name_or_path=<hub id or local dir>) with dataset=<name>"
         )
+    return Policy(model, model.name_or_path or model.name), None
+
+
+def policy_and_dataset(cfg: DictConfig) -> tuple[Policy, DictConfig]:
+    """What to evaluate (`evaluated_policy`), on which data: `dataset=`, else a run's own."""
+    policy, train_cfg = evaluated_policy(cfg)
+    dataset = cfg.get("dataset") or (train_cfg.dataset if train_cfg is not None else None)
     if dataset is None:
         raise ConfigError("model=... needs dataset=<name> (e.g. dataset=hh_sample)")
-    return Policy(model, model.name_or_path or model.name), dataset
+    return policy, dataset
 
 
 def preferred(example: Example, form: str) -> str | None:
@@ -196,11 +202,7 @@ def generations(
     fmt = prompt_format(dataset, policy.model)  # as the policy was trained to read them
     prompts = [row.prompt for row in rows]
     started = time.perf_counter()
-    engine = model
-    if cfg.get("engine", "hf") == "vllm":
-        engine = VLLM(vllm_weights(policy), policy.model.dtype)
-    elif engine is None:
-        engine = inference_model(policy.model, len(tokenizer), policy.seed)
+    engine = engine_for(policy, tokenizer, cfg, model)
     responses = generate(engine, tokenizer, prompts, cfg, fmt)
     log.info("%s: %d responses in %.1f s", policy.name, len(rows), time.perf_counter() - started)
     out.mkdir(parents=True, exist_ok=True)
@@ -210,6 +212,21 @@ def generations(
             f.write(json.dumps(record | {"preferred": row.preferred, "model": policy.name}) + "\n")
     meta_path.write_text(json.dumps(meta, indent=1))
     return responses
+
+
+def engine_for(
+    policy: Policy,
+    tokenizer: PreTrainedTokenizerBase,
+    cfg: DictConfig,
+    model: PreTrainedModel | None = None,
+) -> Engine:
+    """What generates for `policy` under `eval.engine`: vLLM on its weights (`vllm_weights`),
+    else `model` (the policy, if already loaded) or the policy loaded for inference."""
+    if cfg.get("engine", "hf") == "vllm":
+        return VLLM(vllm_weights(policy), policy.model.dtype)
+    return (
+        model if model is not None else inference_model(policy.model, len(tokenizer), policy.seed)
+    )
 
 
 def vllm_weights(policy: Policy) -> str:

@@ -183,9 +183,9 @@ class Tracker:
 
 
 def log_to_run(run_dir: Path, logger: DictConfig, result: dict[str, Any]) -> None:
-    """Add an evaluation's numbers (`eval/win_rate`, ...) to the summary of the training run's
-    own wandb run (its id is kept in `<run dir>/wandb_run_id`); nothing when wandb is off or the
-    run never had a wandb run."""
+    """Add an evaluation's numbers (`eval/win_rate`, `eval/mt_bench/score`, ...) to the summary
+    of the training run's own wandb run (its id is kept in `<run dir>/wandb_run_id`); nothing
+    when wandb is off or the run never had a wandb run."""
     id_file = run_dir / "wandb_run_id"
     if logger.name != "wandb" or logger.mode == "disabled" or not id_file.exists():
         return
@@ -197,11 +197,12 @@ def log_to_run(run_dir: Path, logger: DictConfig, result: dict[str, Any]) -> Non
         id=id_file.read_text().strip(),
         resume="allow",
     )
-    prefix = (
-        "eval/"
-        if result.get("against") == "preferred"
-        else f"eval/vs_{Path(result['against']).name}/"
-    )
+    if "benchmark" in result:  # benchmark=mt_bench, ...: eval/mt_bench/score, ...
+        prefix = f"eval/{result['benchmark']}/"
+    elif result.get("against") == "preferred":
+        prefix = "eval/"
+    else:
+        prefix = f"eval/vs_{Path(result['against']).name}/"
     numbers = {
         k: v for k, v in result.items() if isinstance(v, int | float) and not isinstance(v, bool)
     }

@@ -123,7 +123,7 @@ EVAL_REFUSED = {  # python -m rpo_exp.evaluate overrides -> message
     r"summarization\]",
     "eval.engine=fast": r"eval.engine=fast: Invalid value 'fast', expected one of \[hf, vllm\]",
     "+eval.foo=1": "eval.foo: unknown key; valid: num_samples, split, engine",
-    "+foo=1": "foo: unknown top-level key; valid top-level keys: eval, judge, model, dataset",
+    "+foo=1": "foo: unknown top-level key; valid top-level keys: benchmark, eval, judge, model",
     "+reward=sentiment": "reward: unknown top-level key: the reward of judge=reward is "
     "judge.reward",
     "judge.verdict=bogus": r"judge.verdict=bogus: Invalid value 'bogus', expected one of \[text",
@@ -170,10 +170,10 @@ SAMPLING_REFUSED = {  # (config, overrides) -> message
     [
         ("config", g, s)
         for g, s in GROUPS.items()
-        if g not in ("eval", "reward", "onpolicy", "study")
+        if g not in ("eval", "benchmark", "reward", "onpolicy", "study")
     ]
     + [("study", g, GROUPS[g]) for g in ("eval", "reward", "onpolicy", "study")]
-    + [("evaluate", "judge", JudgeSchema)],
+    + [("evaluate", "judge", JudgeSchema), ("evaluate", "benchmark", GROUPS["benchmark"])],
 )
 def test_every_key_of_the_schema_is_in_the_composed_config(
     config: str, group: str, schema: type

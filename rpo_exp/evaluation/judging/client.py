@@ -1,10 +1,12 @@
-"""The judge: an OpenAI-compatible chat endpoint, asked for one pairwise verdict per request.
+"""The judge: an OpenAI-compatible chat endpoint, asked for one pairwise verdict per request
+(or, for a benchmark, whatever its `parse` reads from a text reply, e.g. MT-Bench's rating).
 
 Requests run `judge.concurrency` at a time; the `openai` client retries rate limits, 5xx and
 dropped connections with exponential backoff (`judge.max_retries`); an unparseable reply is asked
 again up to `judge.attempts` times, then counted invalid. Every outcome is cached on disk under
 `$RPO_EXP_CACHE/judge/` by the exact request (judge identity, messages with both responses in
-their shown order, decoding settings), so a rerun sends no request it already sent.
+their shown order, decoding settings) and its parser, so a rerun sends no request it already
+sent.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import openai
 from omegaconf import DictConfig
@@ -33,11 +37,15 @@ CACHE_VERSION = 1
 
 @dataclass(frozen=True)
 class Judgment:
-    """A request's outcome: the verdict (None: invalid after every attempt) and the replies."""
+    """A request's outcome: the verdict (None: invalid after every attempt; a `Verdict`, or
+    what the request's `parse` read) and the replies."""
 
-    verdict: Verdict | None
+    verdict: Verdict | Any | None
     replies: tuple[str, ...]
     cached: bool = False
+
+
+Parse = Callable[[str], Any]  # a text reply -> a JSON value, or None when it states none
 
 
 def boundary(*texts: str) -> str:
@@ -115,30 +123,52 @@ class Judge:
             return f"{text}\n{self.cfg.prompts.logprobs_instruction}"
         return text
 
-    def request(self, prompt: str) -> dict:
-        """The chat request for one judge prompt (also the cache key's content)."""
+    def request(
+        self, prompt: str, system: str | None = None, max_tokens: int | None = None
+    ) -> dict:
+        """The chat request for one judge prompt (also the cache key's content): the pairwise
+        verdict's (`judge.verdict`), or with `max_tokens` a text reply of that length (a
+        benchmark's), after the `system` message if any."""
         cfg = self.cfg
-        content = self.instructed(prompt)
-        if cfg.verdict == "logprobs":
+        if max_tokens is not None:
+            content, extra = prompt, {"max_tokens": max_tokens}
+        elif cfg.verdict == "logprobs":
+            content = self.instructed(prompt)
             extra = {"max_tokens": 1, "logprobs": True, "top_logprobs": cfg.top_logprobs}
         else:
-            extra = {"max_tokens": cfg.max_tokens}
+            content, extra = self.instructed(prompt), {"max_tokens": cfg.max_tokens}
         messages = [{"role": "user", "content": content}]
+        if system is not None:
+            messages.insert(0, {"role": "system", "content": system})
         return {"model": self.model, "messages": messages, "temperature": cfg.temperature} | extra
 
-    def _cache_path(self, request: dict) -> Path:
-        key = json.dumps([CACHE_VERSION, self.identity, request], sort_keys=True)
-        digest = hashlib.sha256(key.encode()).hexdigest()
+    def _cache_path(self, request: dict, parse: Parse | None = None) -> Path:
+        key = [CACHE_VERSION, self.identity, request]
+        if parse is not None:  # another reading of the same reply is another entry
+            key.append(f"{parse.__module__}.{parse.__qualname__}")
+        digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
         return cache_dir("judge", digest[:2]) / f"{digest}.json"
 
-    def judge(self, prompt: str) -> Judgment:
-        """One verdict: from the cache, else up to `judge.attempts` requests."""
-        request = self.request(prompt)
-        path = self._cache_path(request)
+    def judge(
+        self,
+        prompt: str,
+        system: str | None = None,
+        parse: Parse | None = None,
+        max_tokens: int | None = None,
+    ) -> Judgment:
+        """One verdict: from the cache, else up to `judge.attempts` requests. Without `parse`,
+        the pairwise pick (`judge.verdict`); with it, what `parse` reads from a text reply of up
+        to `max_tokens` (default `judge.max_tokens`) after the `system` message."""
+        if parse is not None and max_tokens is None:
+            max_tokens = self.cfg.max_tokens
+        request = self.request(prompt, system, max_tokens)
+        path = self._cache_path(request, parse)
         if path.exists():
             try:
                 entry = json.loads(path.read_text())
-                verdict = Verdict(**entry["verdict"]) if entry["verdict"] else None
+                verdict = entry["verdict"]
+                if parse is None and verdict is not None:
+                    verdict = Verdict(**verdict)
                 return Judgment(verdict, tuple(entry["replies"]), cached=True)
             except (ValueError, KeyError, TypeError):
                 log.warning("judge cache entry %s is corrupt: asking again", path)
@@ -147,7 +177,10 @@ class Judge:
             with self._lock:
                 self.requests += 1
             choice = self.client.chat.completions.create(**request).choices[0]
-            if self.cfg.verdict == "logprobs":
+            if parse is not None:
+                replies.append(choice.message.content or "")
+                verdict = parse(replies[-1])
+            elif self.cfg.verdict == "logprobs":
                 first = (
                     choice.logprobs.content[0]
                     if choice.logprobs and choice.logprobs.content
@@ -161,11 +194,24 @@ class Judge:
                 verdict = parse_text(replies[-1])
             if verdict is not None:
                 break
-        entry = {"verdict": asdict(verdict) if verdict else None, "replies": replies}
-        write_text(path, json.dumps(entry))
+        stored = asdict(verdict) if isinstance(verdict, Verdict) else verdict
+        write_text(path, json.dumps({"verdict": stored, "replies": replies}))
         return Judgment(verdict, tuple(replies))
 
-    def judge_all(self, prompts: list[str]) -> list[Judgment]:
-        """Verdicts for `prompts`, in order, `judge.concurrency` requests at a time."""
+    def judge_all(
+        self,
+        prompts: list[str],
+        system: str | list[str | None] | None = None,
+        parse: Parse | None = None,
+        max_tokens: int | None = None,
+    ) -> list[Judgment]:
+        """`judge` on each of `prompts` (each with its own `system`, when a list), in order,
+        `judge.concurrency` requests at a time."""
+        systems = system if isinstance(system, list) else [system] * len(prompts)
+
+        def one(args: tuple[str, str | None]) -> Judgment:
+            return self.judge(args[0], args[1], parse, max_tokens)
+
         with ThreadPoolExecutor(max_workers=self.cfg.concurrency) as pool:
-            return list(tqdm(pool.map(self.judge, prompts), total=len(prompts), desc="judge"))
+            asks = pool.map(one, zip(prompts, systems, strict=True))
+            return list(tqdm(asks, total=len(prompts), desc="judge"))
