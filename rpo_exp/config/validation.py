@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from pathlib import Path
 
 import torch
 from omegaconf import DictConfig, OmegaConf
-from transformers import SchedulerType
 
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.paths import is_package_path
@@ -29,7 +29,17 @@ UNSUPPORTED_SCHEDULERS = {  # transformers schedules the trainer cannot drive: w
     "cosine_warmup_with_min_lr": "needs a min_lr, which no trainer key sets",
     "warmup_stable_decay": "needs num_decay_steps, which no trainer key sets",
 }
-SCHEDULERS = tuple(s.value for s in SchedulerType if s.value not in UNSUPPORTED_SCHEDULERS)
+
+
+@functools.cache
+def schedulers() -> tuple[str, ...]:
+    """transformers' schedules the trainer drives (imported here, not at module load: it
+    imports peft, ~3 s, which a command that does not train never needs)."""
+    from transformers import SchedulerType
+
+    return tuple(s.value for s in SchedulerType if s.value not in UNSUPPORTED_SCHEDULERS)
+
+
 POINTWISE_WEIGHTINGS = ("diagonal", "identity")  # weigh chosen item i against rejected item i
 
 
@@ -192,11 +202,11 @@ def _check_trainer(t: DictConfig) -> None:
             f"trainer.max_prompt_length={t.max_prompt_length} must be < "
             f"trainer.max_length={t.max_length}"
         )
-    if t.lr_scheduler not in SCHEDULERS:
+    if t.lr_scheduler not in schedulers():
         why = UNSUPPORTED_SCHEDULERS.get(t.lr_scheduler)
         raise ConfigError(
             f"trainer.lr_scheduler={t.lr_scheduler}: {why + '; ' if why else ''}"
-            f"must be one of {', '.join(SCHEDULERS)}"
+            f"must be one of {', '.join(schedulers())}"
         )
     _number(t, "lr", low=0)
     _number(t, "weight_decay", low=0, inclusive=True)

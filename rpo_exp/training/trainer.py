@@ -22,7 +22,7 @@ from accelerate import Accelerator
 from omegaconf import DictConfig
 from torch.optim.lr_scheduler import LambdaLR
 from tqdm.auto import tqdm
-from transformers import PreTrainedModel, get_scheduler
+from transformers import PreTrainedModel
 
 from rpo_exp.common.cache import ValueStore, digest, missing_rows
 from rpo_exp.common.choice import distinct_choice
@@ -404,6 +404,8 @@ def lr_schedule(cfg: DictConfig, optimizer: torch.optim.Optimizer, steps: int, w
     (transformers': step k of w at lr (k-1)/w, so the first step's lr is 0) or `released`
     (the released code's: lr k/(w+1), the first step at lr/(w+1)); the schedule's own
     factor after the warmup."""
+    from transformers import get_scheduler  # imports peft (~3 s): only where a run trains
+
     if warmup not in WARMUPS:
         raise ConfigError(f"protocol.warmup={warmup}: must be one of {', '.join(WARMUPS)}")
     scheduler = get_scheduler(

@@ -16,7 +16,7 @@ from transformers import get_scheduler
 from rpo_exp import losses
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.config.schema import GROUPS, JudgeSchema, TrainerSchema, base_node
-from rpo_exp.config.validation import SCHEDULERS, check_evaluation, check_sampling_command, validate
+from rpo_exp.config.validation import check_evaluation, check_sampling_command, schedulers, validate
 from rpo_exp.losses.contrast import WEIGHTING_OPTIONS, contrast_weights
 from rpo_exp.training.objective import hyperparameters
 from tests.helpers import CONF, TINY, compose_cfg, run_cli, run_train
@@ -230,7 +230,7 @@ def test_target_modules_are_checked_against_a_gguf_models_architecture() -> None
         validate(cfg)
 
 
-@pytest.mark.parametrize("name", SCHEDULERS)
+@pytest.mark.parametrize("name", schedulers())
 def test_every_scheduler_the_message_lists_runs(name: str) -> None:
     """As the trainer builds and steps it (rpo_exp/training/trainer.py)."""
     validate(compose_cfg(*TINY, f"trainer.lr_scheduler={name}"))
