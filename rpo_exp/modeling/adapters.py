@@ -22,7 +22,7 @@ from transformers import AutoConfig, AutoModelForCausalLM
 
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.paths import is_package_path, package_path
-from rpo_exp.modeling.models import dequantized_dir
+from rpo_exp.modeling.models import gguf_metadata_dir
 
 log = logging.getLogger(__name__)
 ADAPTERS = ("none", "lora", "qlora")
@@ -114,10 +114,8 @@ def architecture(model: DictConfig) -> dict[str, torch.nn.Module] | None:
             path = package_path(str(model.name_or_path))
             if path.suffix != ".gguf":
                 config = AutoConfig.from_pretrained(str(path))
-            elif (dequantized_dir(path) / "config.json").is_file():  # read once dequantized
-                config = AutoConfig.from_pretrained(str(dequantized_dir(path)))
-            else:  # the GGUF's metadata (a few seconds)
-                config = AutoConfig.from_pretrained(str(path.parent), gguf_file=path.name)
+            else:  # the GGUF's metadata, read once into the cache
+                config = AutoConfig.from_pretrained(str(gguf_metadata_dir(path)))
         else:
             config = AutoConfig.from_pretrained(str(model.name_or_path), revision=model.revision)
     except (OSError, ValueError) as err:

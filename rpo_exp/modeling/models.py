@@ -84,18 +84,20 @@ def dequantized_gguf_dir(gguf: Path) -> Path:
     return cached_model_dir(dequantized_dir(gguf), build)
 
 
-def gguf_tokenizer_dir(gguf: Path) -> Path:
-    """A transformers directory holding only the tokenizer of `gguf`: what a model that takes
-    its tokenizer from a GGUF and its weights elsewhere (`model=tiny_llama`) loads, without
-    dequantizing weights it never uses. Built once (~4 s for SmolLM2-135M), kept as
-    `cached_model_dir` keeps it."""
+def gguf_metadata_dir(gguf: Path) -> Path:
+    """A transformers directory holding the tokenizer and config of `gguf`, without weights:
+    what a model that takes only its tokenizer from a GGUF (`model=tiny_llama`) loads, and
+    what a config check reads (`adapters.architecture`), with no dequantization of weights
+    they never use and no parse of the GGUF each time. Built once (~8 s for SmolLM2-135M), kept
+    as `cached_model_dir` keeps it."""
 
     def build(tmp: Path) -> None:
-        AutoTokenizer.from_pretrained(
-            str(gguf.parent), gguf_file=gguf.name, **NO_REMOTE_CODE
-        ).save_pretrained(tmp)
+        source = {"pretrained_model_name_or_path": str(gguf.parent), "gguf_file": gguf.name}
+        AutoTokenizer.from_pretrained(**source, **NO_REMOTE_CODE).save_pretrained(tmp)
+        AutoConfig.from_pretrained(**source, **NO_REMOTE_CODE).save_pretrained(tmp)
 
-    return cached_model_dir(cache_dir("tokenizers") / f"{gguf.stem}-{gguf.stat().st_size}", build)
+    target = cache_dir("gguf_metadata") / f"{gguf.stem}-{gguf.stat().st_size}"
+    return cached_model_dir(target, build)
 
 
 def random_init_dir(model: PreTrainedModel) -> Path:
@@ -131,12 +133,12 @@ def cached_model_dir(target: Path, build: Callable[[Path], None]) -> Path:
 
 def resolve_source(name_or_path: str, tokenizer: bool = False) -> str:
     """A local directory or hub id that `from_pretrained` understands (for a GGUF: its
-    dequantized copy, or with `tokenizer` its tokenizer alone)."""
+    dequantized copy, or with `tokenizer` its tokenizer and config alone)."""
     if is_package_path(name_or_path):
         path = package_path(name_or_path)
         if path.suffix != ".gguf":
             return str(path)
-        return str(gguf_tokenizer_dir(path) if tokenizer else dequantized_gguf_dir(path))
+        return str(gguf_metadata_dir(path) if tokenizer else dequantized_gguf_dir(path))
     return name_or_path
 
 

@@ -287,15 +287,17 @@ def test_dequantized_model_is_verified_and_rebuilt(cache: Path, caplog) -> None:
 
 def test_a_gguf_tokenizer_alone_is_cached_without_dequantizing_the_weights(cache: Path) -> None:
     """`model=tiny_llama` takes SmolLM2's tokenizer from its GGUF and its weights from a random
-    init: a fresh cache keeps the tokenizer alone (no `models/` entry), the GGUF's own."""
+    init: a fresh cache keeps the GGUF's tokenizer and config alone (no `models/` entry), and
+    they are the GGUF's own; a config check reads the config from there too."""
     from transformers import AutoTokenizer
 
     from rpo_exp.common.paths import package_path
+    from rpo_exp.modeling.adapters import architecture
     from rpo_exp.modeling.models import load_tokenizer
 
     model_cfg = compose_cfg(*TINY).model
     tokenizer = load_tokenizer(model_cfg)
-    assert not (cache / "models").exists() and any((cache / "tokenizers").iterdir())
+    assert not (cache / "models").exists() and any((cache / "gguf_metadata").iterdir())
     gguf = package_path(model_cfg.tokenizer)
     own = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     texts = ["Hello there!", "\n\nHuman: what is 2+2?\n\nAssistant: Four.", "naïve café 🙂"]
@@ -305,6 +307,10 @@ def test_a_gguf_tokenizer_alone_is_cached_without_dequantizing_the_weights(cache
         messages, tokenize=False
     )
     assert (tokenizer.eos_token, tokenizer.bos_token) == (own.eos_token, own.bos_token)
+    smollm2 = compose_cfg("model=smollm2_135m").model
+    modules = architecture(smollm2)  # from the cached config: 30 layers of SmolLM2-135M
+    assert "model.layers.29.self_attn.q_proj" in modules and "model.layers.30" not in modules
+    assert not (cache / "models").exists()
 
 
 def test_a_truncated_or_missing_file_fails_its_manifest(tmp_path: Path) -> None:
