@@ -25,6 +25,14 @@ def sft_loss(policy_chosen_logps: Tensor, chosen_lengths: Tensor) -> LossOutput:
     return LossOutput(loss=loss)
 
 
+def smoothed_logistic(logits: Tensor, label_smoothing: float) -> Tensor:
+    """-(1 - eps) logsig(z) - eps logsig(-z) per item: the logistic loss of DPO (Eq. 7) and
+    CPO, with cDPO's label smoothing eps in [0, 0.5)."""
+    if not 0.0 <= label_smoothing < 0.5:
+        raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}")
+    return -(1 - label_smoothing) * F.logsigmoid(logits) - label_smoothing * F.logsigmoid(-logits)
+
+
 def dpo_loss(
     policy_chosen_logps: Tensor,
     policy_rejected_logps: Tensor,
@@ -43,15 +51,11 @@ def dpo_loss(
         ref_rejected_logps=ref_rejected_logps,
     )
     check_positive("beta", beta)
-    if not 0.0 <= label_smoothing < 0.5:
-        raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}")
     dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
     chosen = policy_chosen_logps.to(dtype) - ref_chosen_logps.to(dtype)
     rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
-    logits = beta * (chosen - rejected)
-    losses = -(1 - label_smoothing) * F.logsigmoid(logits) - label_smoothing * F.logsigmoid(-logits)
     return LossOutput(
-        loss=losses.mean(),
+        loss=smoothed_logistic(beta * (chosen - rejected), label_smoothing).mean(),
         chosen_rewards=beta * chosen.detach(),
         rejected_rewards=beta * rejected.detach(),
     )
@@ -143,17 +147,14 @@ def cpo_loss(
         chosen_lengths=chosen_lengths,
     )
     check_positive("beta", beta)
-    if not 0.0 <= label_smoothing < 0.5:
-        raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}")
     if nll_weight < 0:
         raise ValueError(f"nll_weight must be >= 0, got {nll_weight}")
     dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
     chosen, rejected = policy_chosen_logps.to(dtype), policy_rejected_logps.to(dtype)
-    logits = beta * (chosen - rejected)
-    losses = -(1 - label_smoothing) * F.logsigmoid(logits) - label_smoothing * F.logsigmoid(-logits)
+    preference = smoothed_logistic(beta * (chosen - rejected), label_smoothing).mean()
     nll = sft_loss(policy_chosen_logps, chosen_lengths).loss.to(dtype)
     return LossOutput(
-        loss=losses.mean() + nll_weight * nll,
+        loss=preference + nll_weight * nll,
         chosen_rewards=beta * chosen.detach(),
         rejected_rewards=beta * rejected.detach(),
     )
