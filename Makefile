@@ -103,7 +103,7 @@ bench-gpu: install
 LOWEST_VENV    ?= .venv-lowest
 GPU_IMAGE_VENV ?= .venv-gpu-image
 UV             := $(VENV)/bin/uv
-# The fast suite: every room once, ~9 min on 2 cores (the full suite takes ~26).
+# The fast suite: every room once, ~9 min on 2 cores (the full suite takes ~23).
 FAST_TESTS     := tests/test_layout.py tests/losses tests/data/test_data.py \
 	tests/data/test_standard_formats.py tests/modeling/test_attention.py \
 	tests/modeling/test_adapters.py tests/training/test_batching.py \
