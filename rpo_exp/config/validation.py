@@ -117,14 +117,22 @@ def check_evaluation(cfg: DictConfig) -> None:
     check_schema(cfg, "evaluate")
     _check_eval(cfg.eval)
     bench = cfg.benchmark
-    if bench.name != "hh_winrate":
+    if bench.name not in ("hh_winrate", "leaderboard"):
         if cfg.judge.name == "reward":
             raise ConfigError(
                 f"benchmark={bench.name} is graded by a chat judge (judge=openai or judge=local); "
                 "judge=reward scores benchmark=hh_winrate only"
             )
-        for key in ("max_new_tokens", "max_prompt_length", "judge_max_tokens"):
+        keys = ["max_new_tokens", "max_prompt_length", "judge_max_tokens"]
+        if bench.name == "arena_hard":
+            keys += ["judge_attempts", "strong_weight", "bootstrap_rounds"]
+        for key in keys:
             _positive_int(bench, key, where="benchmark")
+        if bench.name == "alpaca_eval2" and not bench.annotator:
+            raise ConfigError(
+                "benchmark.annotator: an alpaca_eval annotator config's name is needed "
+                "(alpaca_eval_gpt4_turbo_fn, weighted_alpaca_eval_gpt4_turbo, ...)"
+            )
     if cfg.eval.kl and cfg.judge.name != "reward":
         raise ConfigError(
             f"eval.kl=true is estimated by judge=reward only (judge={cfg.judge.name}); "

@@ -13,26 +13,28 @@ prompts' sha256, settings, package versions).
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import logging
 import re
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from rpo_exp.common.errors import ConfigError, DataError
-from rpo_exp.common.files import files_stamp, sha256_file
-from rpo_exp.data.records import Message
-from rpo_exp.data.rendering import prompt_format
-from rpo_exp.evaluation.generation import generate
+from rpo_exp.evaluation.answering import (
+    Answerer,
+    answer_meta,
+    cached_answers,
+    conversation,
+    file_stamp,
+    is_text,
+    read_jsonl,
+    write_record,
+)
 from rpo_exp.evaluation.judging.client import Judge
-from rpo_exp.evaluation.pipeline import Policy, engine_for, versions
-from rpo_exp.modeling.models import load_tokenizer
+from rpo_exp.evaluation.pipeline import Policy
 
 log = logging.getLogger("rpo_exp")
 # FastChat llm_judge/common.py: one_score_pattern, then one_score_pattern_backup
@@ -53,25 +55,6 @@ def rating(reply: str) -> float | None:
     None where it gives none."""
     found = RATING.search(reply) or RATING_BACKUP.search(reply)
     return float(ast.literal_eval(found.group(1))) if found else None
-
-
-def read_jsonl(path: Path, key: str) -> list[tuple[int, dict]]:
-    """(line number, row) of each non-blank line of `path`; a missing file or a line that is
-    not a JSON object fails naming `key`, the file and the line."""
-    if not path.is_file():
-        raise ConfigError(f"{key}={path}: no such file")
-    rows = []
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise DataError(f"{path}:{number}: not JSON ({err.msg})") from None
-        if not isinstance(row, dict):
-            raise DataError(f"{path}:{number}: expected a JSON object, got {type(row).__name__}")
-        rows.append((number, row))
-    return rows
 
 
 def load_questions(bench: DictConfig) -> list[Question]:
@@ -100,7 +83,7 @@ def load_questions(bench: DictConfig) -> list[Question]:
         turns = row.get("turns")
         if "question_id" not in row or not isinstance(row.get("category"), str):
             raise DataError(f"{path}:{number}: expected question_id and category (a string)")
-        if not (isinstance(turns, list) and len(turns) == 2 and all(map(_text, turns))):
+        if not (isinstance(turns, list) and len(turns) == 2 and all(map(is_text, turns))):
             raise DataError(f"{path}:{number}: expected turns, a list of two non-empty strings")
         reference = references.get(row["question_id"]) or row.get("reference")
         has_both = isinstance(reference, (list, tuple)) and len(reference) >= 2
@@ -123,19 +106,6 @@ def load_questions(bench: DictConfig) -> list[Question]:
     return questions
 
 
-def _text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def conversation(fmt: str, *turns: tuple[str, str]) -> str | tuple[Message, ...]:
-    """The prompt of a conversation so far, (role, content) turns ending with a user turn: chat
-    messages, or under `released` (HH-trained policies) the HH transcript."""
-    if fmt != "released":
-        return tuple(turns)
-    text = "".join(f"\n\n{'Human' if role == 'user' else 'Assistant'}: {c}" for role, c in turns)
-    return text + "\n\nAssistant:"
-
-
 def answers(
     policy: Policy,
     train_dataset: DictConfig | None,
@@ -143,75 +113,46 @@ def answers(
     cfg: DictConfig,
     out: Path,
 ) -> list[tuple[str, str]]:
-    """Both turns' answers to each question: read from `out/mt_bench_answers.jsonl` when it was
-    written for the same model, questions and settings (and not `eval.regenerate`), else
-    generated at each category's temperature (`benchmark.temperatures`), the second turn after
-    the first answer."""
-    bench, settings = cfg.benchmark, cfg.eval
-    path, meta_path = out / "mt_bench_answers.jsonl", out / "mt_bench_answers.meta.json"
-    meta = json.loads(
-        json.dumps(
+    """Both turns' answers to each question (`out/mt_bench_answers.jsonl`, reused while nothing
+    that determines them changed: `cached_answers`), sampled at each category's temperature
+    (`benchmark.temperatures`), the second turn after the first answer."""
+    answer = Answerer(policy, train_dataset, cfg)
+
+    def make() -> list[dict]:
+        firsts: list[str] = [""] * len(questions)
+        seconds: list[str] = [""] * len(questions)
+        for temperature in sorted({temperature_of(cfg.benchmark, q) for q in questions}):
+            chosen = [
+                i
+                for i, q in enumerate(questions)
+                if temperature_of(cfg.benchmark, q) == temperature
+            ]
+            first = [conversation(answer.fmt, ("user", questions[i].turns[0])) for i in chosen]
+            for i, text in zip(chosen, answer(first, temperature), strict=True):
+                firsts[i] = text
+            second = [
+                conversation(
+                    answer.fmt,
+                    ("user", questions[i].turns[0]),
+                    ("assistant", firsts[i]),
+                    ("user", questions[i].turns[1]),
+                )
+                for i in chosen
+            ]
+            for i, text in zip(chosen, answer(second, temperature), strict=True):
+                seconds[i] = text
+        return [
             {
-                "model": OmegaConf.to_container(policy.model, resolve=True),
-                "weights": files_stamp(Path(policy.model.name_or_path or "")),
-                "init_seed": policy.seed,
-                "questions": [[q.id, q.category, list(q.turns)] for q in questions],
-                "max_new_tokens": bench.max_new_tokens,
-                "temperatures": OmegaConf.to_container(bench.temperatures),
-                "eval": {k: settings[k] for k in ("engine", "top_p", "seed", "stop")},
-            },
-            default=list,
-        )
-    )
-    reusable = not settings.regenerate and path.exists() and meta_path.exists()
-    if reusable and json.loads(meta_path.read_text()) == meta:
-        log.info("%s: reusing %s", policy.name, path)
-        rows = [json.loads(line) for line in path.read_text().splitlines()]
-        return [tuple(row["choices"][0]["turns"]) for row in rows]
-    tokenizer = load_tokenizer(policy.model)
-    fmt = prompt_format(train_dataset or OmegaConf.create({}), policy.model)
-    engine = engine_for(policy, tokenizer, settings)
-    firsts: list[str] = [""] * len(questions)
-    seconds: list[str] = [""] * len(questions)
-    started = time.perf_counter()
-    for temperature in sorted({temperature_of(bench, q) for q in questions}):
-        chosen = [i for i, q in enumerate(questions) if temperature_of(bench, q) == temperature]
-        gen_cfg = OmegaConf.merge(
-            settings,
-            {
-                "temperature": temperature,
-                "max_new_tokens": bench.max_new_tokens,
-                "max_prompt_length": bench.max_prompt_length,
-            },
-        )
-        first = [conversation(fmt, ("user", questions[i].turns[0])) for i in chosen]
-        for i, text in zip(chosen, generate(engine, tokenizer, first, gen_cfg, fmt), strict=True):
-            firsts[i] = text.strip()
-        second = [
-            conversation(
-                fmt,
-                ("user", questions[i].turns[0]),
-                ("assistant", firsts[i]),
-                ("user", questions[i].turns[1]),
-            )
-            for i in chosen
-        ]
-        for i, text in zip(chosen, generate(engine, tokenizer, second, gen_cfg, fmt), strict=True):
-            seconds[i] = text.strip()
-    log.info(
-        "%s: %d answers in %.1f s", policy.name, 2 * len(questions), time.perf_counter() - started
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as f:
-        for q, a1, a2 in zip(questions, firsts, seconds, strict=True):
-            row = {
                 "question_id": q.id,
                 "model_id": policy.name,
-                "choices": [{"index": 0, "turns": [a1, a2]}],
+                "choices": [{"index": 0, "turns": [a, b]}],
             }
-            f.write(json.dumps(row) + "\n")
-    meta_path.write_text(json.dumps(meta, indent=1))
-    return list(zip(firsts, seconds, strict=True))
+            for q, a, b in zip(questions, firsts, seconds, strict=True)
+        ]
+
+    meta = answer_meta(policy, cfg, [[q.id, q.category, list(q.turns)] for q in questions])
+    rows = cached_answers(policy, cfg, out / "mt_bench_answers.jsonl", meta, make)
+    return [tuple(row["choices"][0]["turns"]) for row in rows]
 
 
 def temperature_of(bench: DictConfig, question: Question) -> float:
@@ -308,24 +249,14 @@ def evaluate(
     with (out / "mt_bench_judgments.jsonl").open("w") as f:
         f.writelines(json.dumps(r) + "\n" for r in records)
     (out / "mt_bench.json").write_text(json.dumps(result, indent=2))
-    prompts = OmegaConf.to_container(bench.prompts, resolve=True)
-    record = {
-        "model": policy.name,
-        "questions": {"path": str(bench.path), "sha256": sha256_file(Path(bench.path))},
-        "references": (
-            {"path": str(bench.reference_path), "sha256": sha256_file(Path(bench.reference_path))}
-            if bench.reference_path
-            else None
-        ),
-        "judge": {"identity": judge.identity, "model": judge.model, "base_url": judge.base_url},
-        "prompts_sha256": hashlib.sha256(json.dumps(prompts, sort_keys=True).encode()).hexdigest(),
-        "benchmark": OmegaConf.to_container(bench, resolve=True),
-        "eval": OmegaConf.to_container(cfg.eval, resolve=True),
-        "versions": versions(),
-        "command": sys.argv,
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    (out / "mt_bench_record.json").write_text(json.dumps(record, indent=2))
+    write_record(
+        out,
+        cfg,
+        policy,
+        {"identity": judge.identity, "model": judge.model, "base_url": judge.base_url},
+        questions=file_stamp(bench.path),
+        references=file_stamp(bench.reference_path),
+    )
     return result
 
 

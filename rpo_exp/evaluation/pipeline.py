@@ -49,7 +49,10 @@ from rpo_exp.modeling.adapters import merge
 from rpo_exp.modeling.models import DTYPES, inference_model, load_tokenizer, resolve_source
 
 log = logging.getLogger("rpo_exp")
-PACKAGES = ("rpo_exp", "torch", "transformers", "openai", "llama_cpp_python", "numpy")
+PACKAGES = (
+    "rpo_exp", "torch", "transformers", "openai", "llama_cpp_python", "numpy", "alpaca_eval",
+    "lm_eval", "scikit-learn",
+)  # fmt: skip
 GENERATION_KEYS = (
     "split", "max_prompt_length", "max_new_tokens", "temperature", "top_p", "stop", "seed",
     "batch_size",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rpo_exp.common.paths import NOTEBOOKS_DIR
 from rpo_exp.reporting.runs import load_sweep
+from rpo_exp.reporting.tables import benchmark_table
 
 NOTEBOOKS = ("rpo_tables.ipynb", "curves.ipynb", "swepo_table.ipynb")
 
@@ -50,7 +51,8 @@ def run_notebook(
 
 def render(sweeps: Sequence[str], out: Path, notebooks: Sequence[str] = NOTEBOOKS) -> list[Path]:
     """Load `sweeps` (failing, naming the dir, before any kernel starts), write `runs.csv`,
-    `curves.csv` and `failed.csv` into `out`, then execute each notebook (a path, or a name
+    `curves.csv`, `failed.csv` and, once runs were benchmarked, `benchmarks.csv` (printed) into
+    `out`, then execute each notebook (a path, or a name
     in `NOTEBOOKS_DIR`) on them; returns the HTML files."""
     sweep = load_sweep(*sweeps)
     print(sweep.describe())
@@ -58,6 +60,10 @@ def render(sweeps: Sequence[str], out: Path, notebooks: Sequence[str] = NOTEBOOK
     sweep.runs.to_csv(out / "runs.csv")
     sweep.curves.to_csv(out / "curves.csv", index=False)
     sweep.failed.to_csv(out / "failed.csv", index=False)
+    benchmarks = benchmark_table(sweep.runs)
+    if not benchmarks.empty:  # evaluated with benchmark=...: the paper's benchmark table
+        benchmarks.to_csv(out / "benchmarks.csv")
+        print(benchmarks.to_string(float_format="{:.2f}".format))
     pages = []
     for name in notebooks:
         path = Path(name) if Path(name).is_file() else NOTEBOOKS_DIR / name

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
-import sys
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,13 +25,10 @@ import pandas as pd
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from rpo_exp.common.rundirs import RunDirError, find_run_dirs
 from rpo_exp.common.trees import flatten
 
-JOB_DIR = re.compile(r"^(\d+)(_|$)")
-
-
-class RunDirError(ValueError):
-    """A run dir that cannot be read; the message names the directory and what is missing."""
+BENCHMARKS = ("leaderboard", "alpaca_eval2", "mt_bench", "arena_hard")  # eval/<name>.json
 
 
 @dataclass
@@ -65,35 +60,6 @@ class Sweep:
             lines.append(f"experiment: {', '.join(map(str, self.runs['experiment'].unique()))}")
         lines += [f"FAILED {row.run}: {row.reason}" for row in self.failed.itertuples()]
         return "\n".join(lines + self.notes)
-
-
-def find_run_dirs(path: str | Path) -> list[Path]:
-    """`path` itself if it is a run dir, else the run dirs beneath it, in job order.
-
-    A run dir holds `.hydra/config.yaml`, at any depth (a sweep subdir with a `/` nests it). A
-    subdirectory named like a job (`<n>_...`) with no run dir in it is returned too, so that it
-    is reported as failed.
-    """
-    path = Path(path)
-    if not path.is_dir():
-        raise RunDirError(f"{path}: no such directory")
-    if (path / ".hydra" / "config.yaml").is_file():
-        return [path]
-    found = {config.parent.parent for config in path.rglob(".hydra/config.yaml")}
-    for sub in path.iterdir():
-        if sub.is_dir() and JOB_DIR.match(sub.name) and not any(sub in r.parents for r in found):
-            found.add(sub)
-    if not found:
-        raise RunDirError(
-            f"{path}: neither a run dir nor a sweep dir (no .hydra/config.yaml in it or in any "
-            "subdirectory)"
-        )
-    return sorted(found, key=lambda run: _job_order(run.relative_to(path).parts[0]))
-
-
-def _job_order(name: str) -> tuple[int, str]:
-    match = JOB_DIR.match(name)
-    return (int(match.group(1)) if match else sys.maxsize, name)
 
 
 def load_config(run_dir: Path) -> dict[str, Any]:
@@ -181,6 +147,7 @@ def load_run(run_dir: str | Path) -> tuple[dict[str, Any], list[dict[str, Any]]]
         "run/path": str(run_dir),
     }
     row |= {k: v for r in rows for k, v in r.items() if k.startswith("data/")}
+    row |= benchmark_results(run_dir)
     name = run_dir.name
     curves = [
         {"run": name, "step": int(r["step"]), "metric": key, "value": float(value)}
@@ -189,6 +156,24 @@ def load_run(run_dir: str | Path) -> tuple[dict[str, Any], list[dict[str, Any]]]
         if key not in ("step", "data/skipped_rows")
     ]
     return row, curves
+
+
+def benchmark_results(run_dir: Path) -> dict[str, float]:
+    """`bench/<benchmark>/<key>` for the numbers of each `eval/<benchmark>.json` the run has
+    (`python -m rpo_exp.evaluate benchmark=...`; a leaderboard's tasks as `tasks/<task>`)."""
+    row = {}
+    for name in BENCHMARKS:
+        path = run_dir / "eval" / f"{name}.json"
+        if not path.is_file():
+            continue
+        result = json.loads(path.read_text())
+        numbers = result | {f"tasks/{k}": v for k, v in result.get("tasks", {}).items()}
+        row |= {
+            f"bench/{name}/{key}": float(value)
+            for key, value in numbers.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        }
+    return row
 
 
 def expected_jobs(sweep_dir: Path) -> int | None:

@@ -1,5 +1,5 @@
 """A loaded sweep's runs as the papers' tables: `overview`, `grid`, `method_table`, `curve`,
-and `show` (a table as notebook HTML)."""
+`benchmark_table`, and `show` (a table as notebook HTML)."""
 
 from __future__ import annotations
 
@@ -74,6 +74,26 @@ def _averaged_over(runs: pd.DataFrame, axes: list[str]) -> list[str]:
     varying = [c for c in config if (nunique[c] > 1).any()]
     named = {c.removesuffix("name") for c in varying if c.endswith(".name")}
     return [c for c in varying if c.endswith(".name") or not c.startswith(tuple(named))]
+
+
+HEADLINES = {  # benchmark number -> its row in RPO App. B Table 5 (leaderboard tasks first)
+    "bench/leaderboard/score": "Open LLM Leaderboard avg.",
+    "bench/alpaca_eval2/lc_win_rate": "AlpacaEval 2 LC (%)",
+    "bench/alpaca_eval2/win_rate": "AlpacaEval 2 WR (%)",
+    "bench/mt_bench/score": "MT-Bench (1-10)",
+    "bench/arena_hard/score": "Arena-Hard (%)",
+}
+
+
+def benchmark_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per benchmark number (each leaderboard task, then `HEADLINES`), one column per
+    run (its label): the layout of RPO App. B Table 5. Empty when no run has been benchmarked
+    (`python -m rpo_exp.evaluate run_dir=<sweep> benchmark=...`)."""
+    tasks = [c for c in runs.columns if c.startswith("bench/leaderboard/tasks/")]
+    rows = [c for c in [*tasks, *HEADLINES] if c in runs.columns]
+    table = runs.set_index("label")[rows].T
+    names = {c: c.rsplit("/", 1)[-1] for c in tasks} | HEADLINES
+    return table.rename(index=names).rename_axis(index="benchmark", columns="run")
 
 
 def curve(curves: pd.DataFrame, runs: pd.DataFrame, metric: str, by: str = "label") -> pd.DataFrame:

@@ -16,11 +16,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class ScriptedJudge:
     base_url: str
     requests: list[dict] = field(default_factory=list)  # the chat requests, as received
+    keys: list[str | None] = field(default_factory=list)  # each one's Authorization header
 
 
 @contextlib.contextmanager
-def scripted_judge(reply: Callable[[dict], str]) -> Iterator[ScriptedJudge]:
-    """A server answering each chat request with `reply(request)`; yields its URL and log."""
+def scripted_judge(reply: Callable[[dict], str | dict]) -> Iterator[ScriptedJudge]:
+    """A server answering each chat request with `reply(request)` (the reply's text, or the
+    whole message, e.g. with tool calls); yields its URL and log."""
     lock = threading.Lock()
     judge = ScriptedJudge("")
 
@@ -40,7 +42,11 @@ def scripted_judge(reply: Callable[[dict], str]) -> Iterator[ScriptedJudge]:
             request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             with lock:
                 judge.requests.append(request)
-            message = {"role": "assistant", "content": reply(request)}
+                judge.keys.append(self.headers.get("Authorization"))
+            answer = reply(request)
+            message = (
+                answer if isinstance(answer, dict) else {"role": "assistant", "content": answer}
+            )
             choice = {"index": 0, "message": message, "finish_reason": "stop"}
             self._send(
                 {

@@ -355,36 +355,6 @@ def test_head_to_head_against_another_run(tiny_run: Path, tmp_path: Path) -> Non
     assert f"win rate vs {other}" in done.stdout
 
 
-def test_lm_eval_script_runs_the_leaderboard_tasks() -> None:
-    """launch/lm_eval_leaderboard.sh (lm-evaluation-harness needs a GPU box and the hub): its
-    commands, printed by DRY_RUN=1, are the six Open LLM Leaderboard tasks with their shots."""
-    import os
-
-    script = ROOT / "launch" / "lm_eval_leaderboard.sh"
-    done = subprocess.run(
-        ["bash", str(script), "/models/run/final"],
-        capture_output=True,
-        text=True,
-        env=os.environ | {"DRY_RUN": "1"},
-    )
-    assert done.returncode == 0, done.stderr
-    shots = {}
-    for line in done.stdout.splitlines():
-        words = line.split()
-        assert words[:3] == ["lm_eval", "--model", "hf"]
-        assert "pretrained=/models/run/final" in line
-        shots[words[words.index("--tasks") + 1]] = int(words[words.index("--num_fewshot") + 1])
-    assert shots == {
-        "arc_challenge": 25,
-        "hellaswag": 10,
-        "mmlu": 5,
-        "truthfulqa_mc2": 0,
-        "winogrande": 5,
-        "gsm8k": 5,
-    }
-    assert subprocess.run(["bash", str(script)], capture_output=True).returncode == 2
-
-
 def test_a_dir_that_is_not_a_finished_run_is_named(tmp_path: Path) -> None:
     from rpo_exp.evaluation.pipeline import run_policy
 

@@ -176,3 +176,38 @@ def test_notebooks_render_the_sweeps_tables(sweeps: tuple[Path, Path], tmp_path:
     assert "hh_sample: final eval accuracy" in html["rpo_tables.ipynb"]  # Table 2's caption
     for method in ("rpo", "swepo"):
         assert f"<th>{method}</th>" in html["curves.ipynb"]  # per-step margins table, by method
+
+
+def test_a_sweep_is_benchmarked_at_once_and_reported_as_the_papers_table(
+    sweeps: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture
+):
+    """`python -m rpo_exp.evaluate run_dir=<sweep> benchmark=mt_bench`: every finished run
+    judged (the refused job named and skipped), each result in its own eval/; the report's
+    benchmark table has one column per run holding that run's result."""
+    from tests.evaluation.scripted_judge import scripted_judge
+    from tests.evaluation.test_judge import evaluate_cli
+    from tests.evaluation.test_mt_bench import bench_args, reply
+
+    with scripted_judge(reply) as judge:
+        args = [
+            a
+            for a in bench_args(tmp_path, judge.base_url)
+            if not a.startswith(("model=", "hydra."))
+        ]
+        done = evaluate_cli(f"run_dir={sweeps[0]}", *args, cache=tmp_path / "cache")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"{sweeps[0]}: 2 finished run(s), 1 skipped" in done.stdout
+    assert "(each of 2 run(s))" in done.stdout and done.stdout.count("MT-Bench: ") == 2
+    sweep = load_sweep(sweeps[0])
+    assert len(sweep.runs) == 2 and len(sweep.failed) == 1  # eval/ dirs are no runs
+
+    out = tmp_path / "report"
+    notebooks.render([str(sweeps[0])], out, [])
+    table = pd.read_csv(out / "benchmarks.csv", index_col=0)
+    assert list(table.columns) == list(sweep.runs["label"]) and list(table.index) == [
+        "MT-Bench (1-10)"
+    ]
+    for label, path in zip(sweep.runs["label"], sweep.runs["run/path"], strict=True):
+        score = json.loads((Path(path) / "eval" / "mt_bench.json").read_text())["score"]
+        assert table.loc["MT-Bench (1-10)", label] == pytest.approx(score)
+    assert "MT-Bench (1-10)" in capsys.readouterr().out

@@ -11,6 +11,7 @@ sent.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -75,6 +76,13 @@ def render(template: str, query: str, first: str, second: str) -> str:
     return template.format(
         query=query, response_1=delimited(first, 1, token), response_2=delimited(second, 2, token)
     )
+
+
+def parser_name(parse: Parse) -> str:
+    """A parser's name for the cache key: its qualified name, with a partial's arguments."""
+    if isinstance(parse, functools.partial):
+        return f"{parser_name(parse.func)}{parse.args!r}{sorted(parse.keywords.items())!r}"
+    return f"{parse.__module__}.{parse.__qualname__}"
 
 
 class Judge:
@@ -142,10 +150,11 @@ class Judge:
             messages.insert(0, {"role": "system", "content": system})
         return {"model": self.model, "messages": messages, "temperature": cfg.temperature} | extra
 
-    def _cache_path(self, request: dict, parse: Parse | None = None) -> Path:
+    def _cache_path(self, request: dict, parse: Parse | None = None, *more: object) -> Path:
         key = [CACHE_VERSION, self.identity, request]
         if parse is not None:  # another reading of the same reply is another entry
-            key.append(f"{parse.__module__}.{parse.__qualname__}")
+            key.append(parser_name(parse))
+        key.extend(more)  # how unparseable replies are followed up
         digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
         return cache_dir("judge", digest[:2]) / f"{digest}.json"
 
@@ -155,14 +164,20 @@ class Judge:
         system: str | None = None,
         parse: Parse | None = None,
         max_tokens: int | None = None,
+        follow_up: str | None = None,
+        attempts: int | None = None,
     ) -> Judgment:
-        """One verdict: from the cache, else up to `judge.attempts` requests. Without `parse`,
-        the pairwise pick (`judge.verdict`); with it, what `parse` reads from a text reply of up
-        to `max_tokens` (default `judge.max_tokens`) after the `system` message."""
+        """One verdict: from the cache, else up to `attempts` (default `judge.attempts`)
+        requests. Without `parse`, the pairwise pick (`judge.verdict`); with it, what `parse`
+        reads from a text reply of up to `max_tokens` (default `judge.max_tokens`) after the
+        `system` message. With `follow_up`, an unparseable reply is not asked again afresh: the
+        conversation goes on with the reply and `follow_up`, and `parse` reads every reply so
+        far, each after a newline (Arena-Hard's way)."""
         if parse is not None and max_tokens is None:
             max_tokens = self.cfg.max_tokens
         request = self.request(prompt, system, max_tokens)
-        path = self._cache_path(request, parse)
+        extra = () if follow_up is None else (follow_up, attempts)
+        path = self._cache_path(request, parse, *extra)
         if path.exists():
             try:
                 entry = json.loads(path.read_text())
@@ -172,14 +187,23 @@ class Judge:
                 return Judgment(verdict, tuple(entry["replies"]), cached=True)
             except (ValueError, KeyError, TypeError):
                 log.warning("judge cache entry %s is corrupt: asking again", path)
-        replies, verdict = [], None
-        for _ in range(self.cfg.attempts):
+        replies, verdict, messages = [], None, list(request["messages"])
+        for _ in range(attempts or self.cfg.attempts):
             with self._lock:
                 self.requests += 1
-            choice = self.client.chat.completions.create(**request).choices[0]
+            sent = request | {"messages": messages}
+            choice = self.client.chat.completions.create(**sent).choices[0]
             if parse is not None:
                 replies.append(choice.message.content or "")
-                verdict = parse(replies[-1])
+                if follow_up is None:
+                    verdict = parse(replies[-1])
+                else:
+                    verdict = parse("".join(f"\n{reply}" for reply in replies))
+                    messages = [
+                        *messages,
+                        {"role": "assistant", "content": replies[-1]},
+                        {"role": "user", "content": follow_up},
+                    ]
             elif self.cfg.verdict == "logprobs":
                 first = (
                     choice.logprobs.content[0]
@@ -204,13 +228,15 @@ class Judge:
         system: str | list[str | None] | None = None,
         parse: Parse | None = None,
         max_tokens: int | None = None,
+        follow_up: str | None = None,
+        attempts: int | None = None,
     ) -> list[Judgment]:
         """`judge` on each of `prompts` (each with its own `system`, when a list), in order,
         `judge.concurrency` requests at a time."""
         systems = system if isinstance(system, list) else [system] * len(prompts)
 
         def one(args: tuple[str, str | None]) -> Judgment:
-            return self.judge(args[0], args[1], parse, max_tokens)
+            return self.judge(args[0], args[1], parse, max_tokens, follow_up, attempts)
 
         with ThreadPoolExecutor(max_workers=self.cfg.concurrency) as pool:
             asks = pool.map(one, zip(prompts, systems, strict=True))
