@@ -6,7 +6,8 @@ and the library's own metric (`get_length_controlled_winrate`) gives the length-
 rate, the raw win rate, their standard errors and the mean length. The annotator's requests go
 to the judge's endpoint and model (`judge.base_url`, `judge.model`), so OpenAI, a served open
 judge and `judge=local` all work; its verdicts are cached by the library under
-`$RPO_EXP_CACHE/alpaca_eval/`, one file per annotator, judge and endpoint.
+`$RPO_EXP_CACHE/alpaca_eval/`, one file per annotator and judge (as the judge client's cache,
+keyed by the judge's identity, not by its endpoint: a local server's port changes).
 
 Writes to `<run dir>/eval/`: `alpaca_eval2_answers.jsonl` (AlpacaEval's model-outputs format,
 reused while nothing that determines it changed), `alpaca_eval2/annotations.json` and
@@ -19,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,10 +183,11 @@ def evaluate(
     ae = library()
     config = annotator_config(bench, judge, out)
     cache = cache_dir("alpaca_eval") / (
-        digest(bench.annotator, judge.identity, judge.model, judge.base_url) + ".json"
+        digest(bench.annotator, judge.identity, judge.model) + ".json"
     )
+    cached = len(json.loads(cache.read_text())) if cache.is_file() else 0
     with api_key(judge):
-        leaderboard, _ = ae.main.evaluate(
+        leaderboard, annotations = ae.main.evaluate(
             model_outputs=outputs,
             reference_outputs=references,
             annotators_config=str(config),
@@ -197,19 +200,22 @@ def evaluate(
             metric_kwargs={"save_weights_dir": None},
             caching_path=str(cache),
         )
-    row = leaderboard.loc[policy.name]
+    row = leaderboard.loc[policy.name].to_dict()
+    preferences = ae.utils.convert_to_dataframe(annotations)["preference"]
     result = {
         "benchmark": "alpaca_eval2",
-        "score": float(row["length_controlled_winrate"]),
-        "lc_win_rate": float(row["length_controlled_winrate"]),
-        "lc_standard_error": float(row["lc_standard_error"]),
-        "win_rate": float(row["win_rate"]),
-        "standard_error": float(row["standard_error"]),
-        "n_total": int(row["n_total"]),
+        "score": number(row["length_controlled_winrate"]),
+        "lc_win_rate": number(row["length_controlled_winrate"]),
+        "lc_standard_error": number(row["lc_standard_error"]),
+        "win_rate": number(row["win_rate"]),
+        "standard_error": number(row["standard_error"]),
+        "n_total": int(preferences.notna().sum()),
+        "invalid": int(preferences.isna().sum()),  # the annotator's reply read as no preference
         "avg_length": int(row["avg_length"]),
         "annotator": bench.annotator,
         "model": policy.name,
         "judge": judge.identity,
+        "requests": len(json.loads(cache.read_text())) - cached if cache.is_file() else 0,
     }
     (out / "alpaca_eval2.json").write_text(json.dumps(result, indent=2))
     write_record(
@@ -223,10 +229,18 @@ def evaluate(
     return result
 
 
+def number(value: float) -> float | None:
+    """A metric of the library, or None where it has none (no valid annotation gives NaN)."""
+    return None if value is None or math.isnan(value) else float(value)
+
+
 def report(result: dict) -> str:
+    if result["win_rate"] is None:
+        return f"AlpacaEval 2: no valid annotation ({result['invalid']} invalid)"
     return (
         f"AlpacaEval 2: LC win rate {result['lc_win_rate']:.2f}% "
         f"(± {result['lc_standard_error']:.2f}), win rate {result['win_rate']:.2f}% "
         f"(± {result['standard_error']:.2f}), mean length {result['avg_length']}; "
-        f"n={result['n_total']}, annotator {result['annotator']}, judge {result['judge']}"
+        f"n={result['n_total']}, invalid {result['invalid']}, annotator {result['annotator']}, "
+        f"judge {result['judge']}, {result['requests']} requests"
     )

@@ -130,6 +130,7 @@ def test_end_to_end_numbers_are_the_librarys_own(tmp_path: Path, monkeypatch) ->
         assert result["lc_win_rate"] == pytest.approx(lc["length_controlled_winrate"])
         assert result["lc_standard_error"] == pytest.approx(lc["lc_standard_error"])
         assert result["score"] == result["lc_win_rate"]
+        assert result["requests"] == 12 and result["invalid"] == 0 and result["n_total"] == 12
         wins = (annotations["preference"] == 2).mean() * 100
         assert result["win_rate"] == pytest.approx(wins)  # no ties: the share the policy won
         answers = [
@@ -150,6 +151,7 @@ def test_end_to_end_numbers_are_the_librarys_own(tmp_path: Path, monkeypatch) ->
         again = evaluate_cli(*args, cache=cache, env=env)
         assert again.returncode == 0, again.stderr[-3000:]
         assert len(judge.requests) == 12 and "reusing" in again.stdout + again.stderr
+        assert json.loads((out / "alpaca_eval2.json").read_text())["requests"] == 0
         assert json.loads((out / "alpaca_eval2.json").read_text())["lc_win_rate"] == pytest.approx(
             result["lc_win_rate"]
         )
