@@ -23,16 +23,31 @@ def compose_cfg(*overrides: str, config_name: str = "config") -> DictConfig:
         return compose(config_name=config_name, overrides=list(overrides))
 
 
-def run_cli(module: str, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
-    """`python -m <module> <args>` in a subprocess, from the repository root."""
-    return subprocess.run(
+def start_cli(module: str, *args: str) -> subprocess.Popen:
+    """`python -m <module> <args>` started in a subprocess, from the repository root."""
+    return subprocess.Popen(
         [sys.executable, "-m", module, *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
         cwd=ROOT,
         env=os.environ | {"PYTHONUNBUFFERED": "1"},
     )
+
+
+def finished(proc: subprocess.Popen, timeout: int = 120) -> subprocess.CompletedProcess:
+    """`proc` (`start_cli`) waited for: its exit code and output."""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def run_cli(module: str, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """`python -m <module> <args>` in a subprocess, from the repository root."""
+    return finished(start_cli(module, *args), timeout)
 
 
 def run_train(

@@ -33,7 +33,7 @@ from rpo_exp.benchmarks.gpu_check import gpu_check
 from rpo_exp.benchmarks.paper import GPU_BUDGET_S, SHAPES, paper_bench
 from rpo_exp.benchmarks.results import Results, results_path
 from rpo_exp.benchmarks.runs import rss_lines, sweep, sweep_lines
-from rpo_exp.benchmarks.steps import MAX_LENGTH, PAIRS, step_bench
+from rpo_exp.benchmarks.steps import MAX_LENGTH, PAIRS, ROUNDS, step_bench
 from rpo_exp.benchmarks.vocab import SHAPES as VOCAB_SHAPES
 from rpo_exp.benchmarks.vocab import vocab_bench
 
@@ -63,10 +63,18 @@ def parse(argv: list[str]) -> argparse.Namespace:
         type=float,
         help=f"--paper: seconds of contender runs (GPU default {GPU_BUDGET_S})",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=ROUNDS,
+        help=f"default and --steps-only: timing rounds (default {ROUNDS}; more on a noisy machine)",
+    )
     parser.add_argument("--out", type=Path, help="the results JSON (default: the mode's)")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for every config")
     args = parser.parse_args(argv)
     flag, shapes = ("--vocab-memory", VOCAB_SHAPES) if args.vocab_memory else ("--paper", SHAPES)
+    if args.rounds < 1:
+        parser.error(f"--rounds {args.rounds}: expected at least 1")
     if args.shape not in (*shapes, "auto"):
         parser.error(f"--shape {args.shape}: {flag} takes {', '.join(shapes)} or auto")
     return args
@@ -99,7 +107,7 @@ def main(argv: list[str]) -> Path:
         pairs=PAIRS,
         max_length=MAX_LENGTH,
     )
-    step_bench(results, args.overrides)
+    step_bench(results, args.overrides, args.rounds)
     if not args.steps_only:
         with tempfile.TemporaryDirectory() as tmp:
             rss_lines(results, Path(tmp))

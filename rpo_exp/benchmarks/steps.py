@@ -56,7 +56,7 @@ def short_pairs(tokenizer: PreTrainedTokenizerBase, overrides: list[str]) -> lis
 
 
 def contenders(
-    overrides: list[str], tokenizer: PreTrainedTokenizerBase, items: list[Item]
+    overrides: list[str], tokenizer: PreTrainedTokenizerBase, items: list[Item], rounds: int
 ) -> dict[str, Contender]:
     """bare, dpo, rpo and (where installed) trl_dpo on the same model, tokens and batch."""
 
@@ -73,7 +73,7 @@ def contenders(
         "rpo": ours(rpo, vocab, items, embeddings, pad),
     }
     if importlib.util.find_spec("trl") is not None:  # `make bench` installs it
-        built["trl_dpo"] = trl(cfg("dpo"), vocab, items, tokenizer, ROUNDS)
+        built["trl_dpo"] = trl(cfg("dpo"), vocab, items, tokenizer, rounds)
     return built
 
 
@@ -128,18 +128,18 @@ def utilization_line(
     )
 
 
-def step_bench(results: Results, overrides: list[str]) -> None:
+def step_bench(results: Results, overrides: list[str], rounds: int = ROUNDS) -> None:
     """Build the contenders (phase setup), then time them and an fp32 matrix product in
-    alternation (phase steps)."""
+    alternation, `rounds` rounds (phase steps)."""
     tokenizer = load_tokenizer(compose_cfg(overrides).model)
     items = short_pairs(tokenizer, overrides)
-    built = contenders(overrides, tokenizer, items)
+    built = contenders(overrides, tokenizer, items, rounds)
     model_flops = 6.0 * built["dpo"].parameters()[0] * sequence_tokens(items)
     matmul, n, matmul_flops = fp32_matmul()
     results.phase("setup")
     try:
         steps = {k: c.step for k, c in built.items()} | {"fp32_matmul": matmul}
-        times = alternating(steps, ROUNDS, 1, EVERY)
+        times = alternating(steps, rounds, 1, EVERY)
     finally:
         for contender in built.values():
             contender.close()

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from rpo_exp.reporting.runs import Sweep, config_columns
-from rpo_exp.training.final import REPORTED
+from rpo_exp.training.rundir import REPORTED
 
 ACCURACY, MARGIN, LOSS = (f"final/{name}" for name in REPORTED)
 SHORT = {ACCURACY: "accuracy", MARGIN: "margin", LOSS: "loss"}

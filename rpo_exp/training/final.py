@@ -16,9 +16,7 @@ from omegaconf import DictConfig
 from rpo_exp.common.files import MANIFEST, atomic_dir, write_text
 from rpo_exp.modeling.adapters import base_state, is_adapted, merge, save_adapter
 from rpo_exp.modeling.models import DTYPES, resolve_source
-
-# The eval metrics a run's summary reports, and the report's tables read (`final/<name>`).
-REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
+from rpo_exp.training.rundir import REPORTED
 
 
 def save_final(cfg: DictConfig, model, tokenizer, state: dict, run_dir: Path) -> None:

@@ -29,6 +29,10 @@ from rpo_exp.common.trees import flatten
 # leftovers are named `.<name>.*`.
 OUTPUTS = (".hydra", "metrics.jsonl", "summary.json", "final", "final_merged", "checkpoints",
            "samples.jsonl", "wandb_run_id", "wandb", "eval", "train.log")  # fmt: skip
+# The eval metrics `summary.json` reports before and after training (`final.write_summary`),
+# which the sweep tables read (`rpo_exp.reporting`): kept here, in a module that loads no model
+# code, so that a report notebook's kernel starts without torch.
+REPORTED = ("eval/rewards/accuracies", "eval/rewards/margins", "eval/loss")
 # Keys that change how a run is watched or its memory, not what it computes: they may differ
 # on resume.
 UNTRACKED = ("logger", "trainer.resume", "trainer.overwrite", "trainer.checkpoint_every",

@@ -54,6 +54,10 @@ def test_the_installed_package_composes_and_trains_outside_the_checkout(
         capture_output=True, text=True, cwd=work, env=env, check=True,
     )  # fmt: skip
     assert where.stdout.startswith(str(site)), where.stdout
+    bench = subprocess.Popen(  # beside the training run: two cores
+        [sys.executable, "-m", "rpo_exp.bench", "--help"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=work, env=env,
+    )  # fmt: skip
     short = ["trainer.max_steps=1", "trainer.eval_max_examples=4", "hydra.run.dir=run"]
     run = subprocess.run(
         [sys.executable, "-m", "rpo_exp.train", *TINY, *short],
@@ -61,8 +65,5 @@ def test_the_installed_package_composes_and_trains_outside_the_checkout(
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     assert (work / "run" / "final").is_dir() and (work / "run" / "metrics.jsonl").is_file()
-    bench = subprocess.run(
-        [sys.executable, "-m", "rpo_exp.bench", "--help"],
-        capture_output=True, text=True, cwd=work, env=env, timeout=120,
-    )  # fmt: skip
-    assert bench.returncode == 0 and "--paper" in bench.stdout, bench.stderr[-2000:]
+    said, error = bench.communicate(timeout=120)
+    assert bench.returncode == 0 and "--paper" in said, error[-2000:]

@@ -4,6 +4,7 @@ weights load, naming the key and what is valid; the commands exit 2 on what the 
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import fields
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from rpo_exp.config.schema import GROUPS, JudgeSchema, TrainerSchema, base_node
 from rpo_exp.config.validation import check_evaluation, check_sampling_command, schedulers, validate
 from rpo_exp.losses.contrast import WEIGHTING_OPTIONS, contrast_weights
 from rpo_exp.training.objective import hyperparameters
-from tests.helpers import CONF, TINY, compose_cfg, run_cli, run_train
+from tests.helpers import CONF, TINY, compose_cfg, finished, run_cli, run_train, start_cli
 
 LORA = "peft=lora"
 UNPAIRED = "dataset=capybara_sample"
@@ -290,11 +291,25 @@ CLI_REFUSED = [  # (module, arguments, what stderr says): each exits 2
 ]
 
 
-@pytest.mark.parametrize(("module", "args", "said"), CLI_REFUSED)
+@pytest.fixture(scope="module")
+def refusals(tmp_path_factory: pytest.TempPathFactory) -> list[subprocess.Popen]:
+    """Every command of CLI_REFUSED, started at once: each spends its seconds importing, which
+    two cores do two at a time."""
+    root = tmp_path_factory.mktemp("refused")
+    return [
+        start_cli(module, *args, f"hydra.run.dir={root / str(i)}")
+        for i, (module, args, _) in enumerate(CLI_REFUSED)
+    ]
+
+
+@pytest.mark.parametrize(
+    "case", range(len(CLI_REFUSED)), ids=[f"{m}-{' '.join(a)}" for m, a, _ in CLI_REFUSED]
+)
 def test_the_commands_exit_2_on_what_the_user_can_fix(
-    tmp_path: Path, module: str, args: list[str], said: str
+    refusals: list[subprocess.Popen], case: int
 ) -> None:
-    result = run_cli(module, *args, f"hydra.run.dir={tmp_path / 'out'}")
+    said = CLI_REFUSED[case][2]
+    result = finished(refusals[case], timeout=300)
     assert result.returncode == 2, result.stderr[-2000:]
     assert said in result.stderr, result.stderr[-2000:]
 
