@@ -39,6 +39,7 @@ from rpo_exp.losses.contrast import (
     contrast_weights,
 )
 from rpo_exp.losses.group import SWEPO_VARIANTS
+from rpo_exp.losses.pairwise import F_DIVERGENCES
 from rpo_exp.modeling.adapters import ADAPTERS
 from rpo_exp.modeling.attention import IMPLEMENTATIONS
 from rpo_exp.modeling.logprobs import CHUNK_TOKENS
@@ -79,6 +80,7 @@ Truncation = choices("Truncation", TRUNCATIONS)
 Warmup = choices("Warmup", WARMUPS)
 LossDtype = choices("LossDtype", LOSS_DTYPES)
 SwepoVariant = choices("SwepoVariant", SWEPO_VARIANTS)
+FDivergence = choices("FDivergence", F_DIVERGENCES)
 Split = choices("Split", ("train", "test"))
 Engine = choices("Engine", ("hf", "vllm"))  # rpo_exp.evaluation.generation.ENGINES
 Task = choices("Task", ("auto", "dialogue", "summarization"))
@@ -456,6 +458,7 @@ LOSS_ENUMS = {
     "variant": SwepoVariant,
     "weighting": Weighting,
     "weight_scale": WeightScale,
+    "f_divergence": FDivergence,
 }
 _ABSENT = object()
 DEFAULT_TAU = "${default_tau:${dataset.format},${loss.unpaired},${protocol.tau_unpaired}}"

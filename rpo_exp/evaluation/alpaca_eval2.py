@@ -38,7 +38,7 @@ from rpo_exp.evaluation.answering import (
     conversation,
     file_stamp,
     is_text,
-    write_record,
+    save,
 )
 from rpo_exp.evaluation.judging.client import Judge
 from rpo_exp.evaluation.pipeline import Policy
@@ -217,16 +217,15 @@ def evaluate(
         "judge": judge.identity,
         "requests": len(json.loads(cache.read_text())) - cached if cache.is_file() else 0,
     }
-    (out / "alpaca_eval2.json").write_text(json.dumps(result, indent=2))
-    write_record(
+    return save(
         out,
         cfg,
         policy,
-        {"identity": judge.identity, "model": judge.model, "base_url": judge.base_url},
+        result,
+        judge,
         questions=file_stamp(str(path)),
         annotator={"name": bench.annotator, "config": yaml.safe_load(config.read_text())},
     )
-    return result
 
 
 def number(value: float) -> float | None:

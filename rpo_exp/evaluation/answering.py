@@ -19,6 +19,7 @@ from rpo_exp.common.files import files_stamp, sha256_file
 from rpo_exp.data.records import Message
 from rpo_exp.data.rendering import prompt_format
 from rpo_exp.evaluation.generation import generate
+from rpo_exp.evaluation.judging.client import Judge
 from rpo_exp.evaluation.pipeline import Policy, engine_for, versions
 from rpo_exp.modeling.models import load_tokenizer
 
@@ -126,15 +127,31 @@ def file_stamp(path: str | None) -> dict | None:
     return {"path": str(path), "sha256": sha256_file(Path(path))} if path else None
 
 
-def write_record(out: Path, cfg: DictConfig, policy: Policy, judge: dict, **files: dict | None):
-    """`<out>/<benchmark>_record.json`: the question files (`file_stamp`) and their sha256, the
+def save(
+    out: Path,
+    cfg: DictConfig,
+    policy: Policy,
+    result: dict,
+    judge: Judge | None,
+    judgments: list[dict] | None = None,
+    **files: object,
+) -> dict:
+    """A benchmark's outputs in `out`: `<benchmark>_judgments.jsonl` (if any), `<benchmark>.json`
+    (`result`, returned) and `<benchmark>_record.json`: the question files (`file_stamp`), the
     judge, the judge prompts' sha256, every setting, package versions and the command."""
+    name = cfg.benchmark.name
+    out.mkdir(parents=True, exist_ok=True)
+    if judgments is not None:
+        with (out / f"{name}_judgments.jsonl").open("w") as f:
+            f.writelines(json.dumps(j) + "\n" for j in judgments)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2))
     bench = OmegaConf.to_container(cfg.benchmark, resolve=True)
     prompts = json.dumps(bench.get("prompts"), sort_keys=True).encode()
     record = {
         "model": policy.name,
         **files,
-        "judge": judge,
+        "judge": judge
+        and {"identity": judge.identity, "model": judge.model} | {"base_url": judge.base_url},
         "prompts_sha256": hashlib.sha256(prompts).hexdigest(),
         "benchmark": bench,
         "eval": OmegaConf.to_container(cfg.eval, resolve=True),
@@ -142,4 +159,5 @@ def write_record(out: Path, cfg: DictConfig, policy: Policy, judge: dict, **file
         "command": sys.argv,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    (out / f"{cfg.benchmark.name}_record.json").write_text(json.dumps(record, indent=2))
+    (out / f"{name}_record.json").write_text(json.dumps(record, indent=2))
+    return result

@@ -13,7 +13,6 @@ format: two games per question), `arena_hard.json` and `arena_hard_record.json`.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from rpo_exp.evaluation.answering import (
     file_stamp,
     is_text,
     read_jsonl,
-    write_record,
+    save,
 )
 from rpo_exp.evaluation.judging.client import Judge
 from rpo_exp.evaluation.pipeline import Policy
@@ -242,18 +241,16 @@ def evaluate(
         "judge": judge.identity,
         "requests": judge.requests - sent,
     }
-    with (out / "arena_hard_judgments.jsonl").open("w") as f:
-        f.writelines(json.dumps(j) + "\n" for j in judgments)
-    (out / "arena_hard.json").write_text(json.dumps(result, indent=2))
-    write_record(
+    return save(
         out,
         cfg,
         policy,
-        {"identity": judge.identity, "model": judge.model, "base_url": judge.base_url},
+        result,
+        judge,
+        judgments,
         questions=file_stamp(bench.path),
         baseline=file_stamp(bench.baseline_path),
     )
-    return result
 
 
 def report(result: dict) -> str:

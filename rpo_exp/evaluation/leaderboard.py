@@ -19,7 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.files import files_stamp
-from rpo_exp.evaluation.answering import cached_answers, write_record
+from rpo_exp.evaluation.answering import cached_answers, save
 from rpo_exp.evaluation.pipeline import Policy
 from rpo_exp.modeling.models import inference_model, load_tokenizer
 
@@ -109,12 +109,8 @@ def evaluate(
         "tasks": {task: 100 * float(row["value"]) for task, row in scores.items()},
         "model": policy.name,
     }
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "leaderboard.json").write_text(json.dumps(result, indent=2))
-    write_record(
-        out, cfg, policy, {"identity": "lm-eval"}, tasks=[list(t) for t in load_questions(bench)]
-    )
-    return result
+    tasks = [list(task) for task in load_questions(bench)]
+    return save(out, cfg, policy, result, None, tasks=tasks)
 
 
 def report(result: dict) -> str:

@@ -13,7 +13,6 @@ prompts' sha256, settings, package versions).
 from __future__ import annotations
 
 import ast
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from rpo_exp.evaluation.answering import (
     file_stamp,
     is_text,
     read_jsonl,
-    write_record,
+    save,
 )
 from rpo_exp.evaluation.judging.client import Judge
 from rpo_exp.evaluation.pipeline import Policy
@@ -246,18 +245,16 @@ def evaluate(
         record["cached"] = judgment.cached
     result = {"benchmark": "mt_bench"} | score(records)
     result |= {"model": policy.name, "judge": judge.identity, "requests": judge.requests - sent}
-    with (out / "mt_bench_judgments.jsonl").open("w") as f:
-        f.writelines(json.dumps(r) + "\n" for r in records)
-    (out / "mt_bench.json").write_text(json.dumps(result, indent=2))
-    write_record(
+    return save(
         out,
         cfg,
         policy,
-        {"identity": judge.identity, "model": judge.model, "base_url": judge.base_url},
+        result,
+        judge,
+        records,
         questions=file_stamp(bench.path),
         references=file_stamp(bench.reference_path),
     )
-    return result
 
 
 def report(result: dict) -> str:

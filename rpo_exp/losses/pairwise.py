@@ -1,8 +1,11 @@
 """Pairwise baselines (docs/method.md, "Pairwise baselines"): SFT, DPO (cDPO with label
-smoothing), IPO, SimPO, CPO."""
+smoothing, f-DPO with `f_divergence`), IPO, SimPO, CPO."""
 
 from __future__ import annotations
 
+import math
+
+import torch
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -33,6 +36,36 @@ def smoothed_logistic(logits: Tensor, label_smoothing: float) -> Tensor:
     return -(1 - label_smoothing) * F.logsigmoid(logits) - label_smoothing * F.logsigmoid(-logits)
 
 
+F_DIVERGENCES = ("reverse_kl", "forward_kl", "js_divergence", "alpha_divergence")
+EXP_CLAMP = {torch.float16: 11.0, torch.bfloat16: 80.0, torch.float32: 80.0, torch.float64: 80.0}
+
+
+def f_scores(
+    chosen: Tensor, rejected: Tensor, f_divergence: str, f_alpha: float
+) -> tuple[Tensor, Tensor]:
+    """f'(t) at t = pi/pi_ref of each side, given its log-ratio u = log t (f-DPO, Wang et al.
+    2024, Table 1): reverse_kl u (DPO); forward_kl 1 - e^-u; js_divergence log 2 + logsig(u);
+    alpha_divergence (e^((a-1) u) - 1) / (a - 1), the exponent clamped as TRL clamps it (its
+    limit a -> 1 is reverse_kl)."""
+    if f_divergence == "reverse_kl":
+        return chosen, rejected
+    if f_divergence == "forward_kl":
+        return 1 - torch.exp(-chosen), 1 - torch.exp(-rejected)
+    if f_divergence == "js_divergence":
+        return math.log(2) + F.logsigmoid(chosen), math.log(2) + F.logsigmoid(rejected)
+    if f_divergence == "alpha_divergence":
+        if abs(f_alpha - 1.0) < 1e-6:
+            return chosen, rejected
+        clamp = EXP_CLAMP[chosen.dtype]
+
+        def f(u: Tensor) -> Tensor:
+            t = torch.clamp(((f_alpha - 1.0) * u).float(), max=clamp)
+            return (torch.exp(t) - 1.0).to(u.dtype) / (f_alpha - 1.0)
+
+        return f(chosen), f(rejected)
+    raise ValueError(f"f_divergence must be one of {', '.join(F_DIVERGENCES)}, got {f_divergence}")
+
+
 def dpo_loss(
     policy_chosen_logps: Tensor,
     policy_rejected_logps: Tensor,
@@ -41,9 +74,12 @@ def dpo_loss(
     *,
     beta: float = 0.1,
     label_smoothing: float = 0.0,
+    f_divergence: str = "reverse_kl",
+    f_alpha: float = 1.0,
 ) -> LossOutput:
     """DPO (DPO paper Eq. 7; RPO paper Eq. 3): -(1-eps) logsig(beta h) - eps logsig(-beta h),
-    h = delta(y_w) - delta(y_l); eps > 0 is conservative DPO (cDPO)."""
+    h = delta(y_w) - delta(y_l); eps > 0 is conservative DPO (cDPO); another `f_divergence`
+    is f-DPO (`f_scores`)."""
     check_1d_same_length(
         policy_chosen_logps=policy_chosen_logps,
         policy_rejected_logps=policy_rejected_logps,
@@ -54,8 +90,10 @@ def dpo_loss(
     dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
     chosen = policy_chosen_logps.to(dtype) - ref_chosen_logps.to(dtype)
     rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
+    scored_chosen, scored_rejected = f_scores(chosen, rejected, f_divergence, f_alpha)
+    h = scored_chosen - scored_rejected
     return LossOutput(
-        loss=smoothed_logistic(beta * (chosen - rejected), label_smoothing).mean(),
+        loss=smoothed_logistic(beta * h, label_smoothing).mean(),
         chosen_rewards=beta * chosen.detach(),
         rejected_rewards=beta * rejected.detach(),
     )

@@ -48,6 +48,10 @@ BOUNDS = {  # loss function argument -> (valid?, what is valid): each function's
     "desirable_weight": (lambda v: v >= 0, ">= 0"),
     "nll_weight": (lambda v: v >= 0, ">= 0"),
     "undesirable_weight": (lambda v: v >= 0, ">= 0"),
+    "discopop_tau": (lambda v: v > 0, "> 0"),
+}
+OWN_BOUNDS = {  # (loss function, argument) -> a narrower domain than BOUNDS'
+    ("exo_pair_loss", "label_smoothing"): (lambda v: 0 < v < 0.5, "in (0, 0.5) for EXO (log eps)"),
 }
 
 
@@ -74,7 +78,7 @@ class Objective:
         check_weights_on(loss, defaults)
         kwargs = {key: loss[key] for key in defaults if key in loss}
         check_finite(kwargs, defaults)
-        check_bounds(kwargs)
+        check_bounds(kwargs, fn.__name__)
         weighting = contrast_options(loss) if "weights" in tensors else None
         return cls(
             loss.name,
@@ -222,11 +226,14 @@ def check_finite(values: dict[str, object], defaults: dict[str, object]) -> None
             raise ConfigError(f"loss.{key}={value}: must be a finite number")
 
 
-def check_bounds(kwargs: dict[str, object]) -> None:
-    """The loss function's hyperparameters within their domains (BOUNDS)."""
-    for key, (valid, what) in BOUNDS.items():
-        if key in kwargs and not valid(kwargs[key]):
-            raise ConfigError(f"loss.{key}={kwargs[key]}: must be {what}")
+def check_bounds(kwargs: dict[str, object], fn_name: str = "") -> None:
+    """The loss function's hyperparameters within their domains (BOUNDS, then the function's
+    own narrower ones, OWN_BOUNDS)."""
+    own = {key: bound for (fn, key), bound in OWN_BOUNDS.items() if fn == fn_name}
+    for bounds in (BOUNDS, own):
+        for key, (valid, what) in bounds.items():
+            if key in kwargs and not valid(kwargs[key]):
+                raise ConfigError(f"loss.{key}={kwargs[key]}: must be {what}")
 
 
 def contrast_options(loss: DictConfig) -> dict[str, object]:
