@@ -48,6 +48,7 @@ from rpo_exp.training.layouts import UNPAIRED_BATCHES
 from rpo_exp.training.objective import (
     LOSS_DTYPES,
     LOSS_FUNCTIONS,
+    MIX,
     batch_tensors,
     hyperparameters,
 )
@@ -468,12 +469,25 @@ def loss_fields(fn_name: str) -> list[tuple]:
     """The `loss` keys of the loss function `fn_name` (docs/method.md): `name`, `fn`, its
     hyperparameters (typed by its annotations, defaults from its signature), for a loss that
     takes weights `contrast_weights`' options and `unpaired` (pairs as independent items,
-    M x N), and `gather` (docs/method.md, "Multi-process training")."""
+    M x N), `gather` (docs/method.md, "Multi-process training") and `sft_weight` (the chosen
+    responses' NLL added, docs/method.md, "Combined losses")."""
     rows = [("name", str), ("fn", str), *_parameter_fields(getattr(losses, fn_name))]
     if _takes_weights(fn_name):
         rows += _parameter_fields(contrast_weights, WEIGHTING_OPTIONS)
         rows.append(("unpaired", bool, field(default=False)))
-    return [*rows, ("gather", bool, field(default=True))]
+    return [*rows, ("gather", bool, field(default=True)), ("sft_weight", float, field(default=0.0))]
+
+
+@dataclass
+class MixSchema:  # loss=mix (docs/method.md, "Combined losses")
+    name: str = "mix"
+    fn: str = MIX
+    terms: list[str] = field(default_factory=lambda: ["dpo", "sft"])  # loss functions, by loss name
+    weights: list[float] = field(default_factory=lambda: [1.0, 1.0])  # one per term
+    beta: float = 0.1  # shared by every term that takes a beta
+    options: dict[str, Any] = field(default_factory=dict)  # other shared hyperparameters
+    gather: bool = True
+    sft_weight: float = 0.0
 
 
 def _takes_weights(fn_name: str) -> bool:
@@ -513,12 +527,15 @@ def loss_node(fn_name: str) -> dict[str, Any]:
 
 for _fn in LOSS_FUNCTIONS:
     ConfigStore.instance().store(group="loss/fn", name=_fn, node=loss_node(_fn))
+ConfigStore.instance().store(group="loss/fn", name=MIX, node=dataclasses.asdict(MixSchema()))
 
 
 def group_schema(group: str, node: DictConfig) -> type | None:
     """The schema `node` (the composed `group`) merges into; None when it has none here (a
     loss.fn that is no loss function: `Objective.from_config` says so)."""
     if group == "loss":
+        if node.get("fn") == MIX:
+            return MixSchema
         return loss_schema(node.fn) if node.get("fn") in LOSS_FUNCTIONS else None
     if group == "judge":
         return RewardJudgeSchema if node.get("name") == "reward" else JudgeSchema

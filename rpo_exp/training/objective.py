@@ -10,13 +10,14 @@ those are valid `loss.fn` values), a `conf/loss/<name>.yaml` naming it in `fn`, 
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 from torch import Tensor
 
 from rpo_exp import losses
@@ -39,6 +40,7 @@ GROUPED_TENSORS = ("policy_logps", "ref_logps", "scores", "group_ids")
 BATCH_TENSORS = frozenset(PAIRED_TENSORS + UNPAIRED_TENSORS + GROUPED_TENSORS)
 LOSS_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
 LOSS_FUNCTIONS = tuple(name for name in losses.__all__ if name.endswith("_loss"))
+MIX = "mix"  # loss.fn of a weighted sum of losses (`mixture`)
 BOUNDS = {  # loss function argument -> (valid?, what is valid): each function's own domain
     "beta": (lambda v: v > 0, "> 0"),
     "label_smoothing": (lambda v: 0 <= v < 0.5, "in [0, 0.5) (a flip rate; 0.5 learns nothing)"),
@@ -66,12 +68,31 @@ class Objective:
     gather: bool = True  # global-batch loss on all ranks (docs/method.md, "Multi-process training")
     contrast_block: int | None = None  # protocol.contrast_block (None: the whole batch)
     dtype: torch.dtype = torch.float32  # protocol.loss_dtype: the loss arithmetic's
+    sft_weight: float = 0.0  # loss.sft_weight: the chosen responses' NLL added, this times
+    terms: tuple[tuple[str, float, Objective], ...] = ()  # loss=mix: (name, weight, term)
 
     @classmethod
     def from_config(cls, loss: DictConfig, protocol: DictConfig) -> Objective:
         """The objective of the `loss` group (its keys and types checked by
         `rpo_exp.config.schema`), with `protocol.contrast_block` and `protocol.loss_dtype`
-        (docs/reproducing.md); a value no loss can use fails here, naming its key."""
+        (docs/reproducing.md), a weighted sum for `loss=mix` (`mixture`), plus
+        `loss.sft_weight` times the chosen responses' NLL; a value no loss can use fails here,
+        naming its key."""
+        objective = mixture(loss, protocol) if loss.get("fn") == MIX else cls.single(loss, protocol)
+        weight = loss.get("sft_weight", 0.0)
+        check_finite({"sft_weight": weight}, {"sft_weight": 0.0})
+        if weight < 0:
+            raise ConfigError(f"loss.sft_weight={weight}: must be >= 0")
+        if weight and objective.kind not in ("pairwise", "contrast", "sft"):
+            raise ConfigError(
+                f"loss.sft_weight={weight} adds the NLL of chosen responses: loss={loss.name} "
+                f"({objective.kind} batches) has none; use it with a paired or contrast loss"
+            )
+        return dataclasses.replace(objective, sft_weight=float(weight))
+
+    @classmethod
+    def single(cls, loss: DictConfig, protocol: DictConfig) -> Objective:
+        """One loss function's objective (`loss.fn`)."""
         fn = loss_function(loss.get("fn"))
         tensors = batch_tensors(fn)
         defaults = hyperparameters(fn)
@@ -116,10 +137,20 @@ class Objective:
             }
         with loss_precision(self.dtype):
             if self.contrast_block is not None and self.weighting is not None:
-                return blockwise(self._loss, tensors, self.contrast_block)
-            return self._loss(tensors)
+                out = blockwise(self._loss, tensors, self.contrast_block)
+            else:
+                out = self._loss(tensors)
+            if not self.sft_weight:
+                return out
+            nll = losses.sft_loss(tensors["policy_chosen_logps"], tensors["chosen_lengths"]).loss
+            metrics = {"loss/preference": out.loss.detach(), "loss/sft": nll.detach()}
+            return dataclasses.replace(
+                out, loss=out.loss + self.sft_weight * nll, metrics=out.metrics | metrics
+            )
 
     def _loss(self, tensors: dict[str, Tensor]) -> LossOutput:
+        if self.terms:
+            return mixed(self.terms, tensors)
         if self.weighting is not None:
             tensors = tensors | {
                 "weights": contrast_weights(
@@ -168,6 +199,60 @@ def blockwise(
         rejected_rewards=torch.cat([out.rejected_rewards for out in outs]),
         metrics=metrics,
     )
+
+
+def mixture(loss: DictConfig, protocol: DictConfig) -> Objective:
+    """`loss=mix`: sum_k weights[k] x loss terms[k] (MPO, TRL's `loss_type` list with
+    `loss_weights`), every term on the same paired batch, `loss.beta` and `loss.options` shared
+    by each term that takes them (docs/method.md, "Combined losses")."""
+    terms, weights = list(loss.terms), list(loss.weights)
+    if not terms or len(terms) != len(weights):
+        raise ConfigError(
+            f"loss.terms={terms} and loss.weights={weights}: one weight per term, at least one"
+        )
+    if not all(_is_number(w) and math.isfinite(w) and w >= 0 for w in weights):
+        raise ConfigError(f"loss.weights={weights}: each must be a finite number >= 0")
+    shared = {"beta": loss.beta, **loss.options}
+    built, used = [], set()
+    for name in terms:
+        if f"{name}_loss" not in LOSS_FUNCTIONS:
+            valid = ", ".join(f.removesuffix("_loss") for f in LOSS_FUNCTIONS)
+            raise ConfigError(f"loss.terms: {name} is no loss; terms are loss names: {valid}")
+        fn = getattr(losses, f"{name}_loss")
+        kind = loss_kind(batch_tensors(fn))
+        if kind not in ("pairwise", "sft"):
+            raise ConfigError(
+                f"loss.terms: {name} needs {kind} batches; a mix sums losses of the same paired "
+                "batch (pairwise losses and sft)"
+            )
+        taken = {key: value for key, value in shared.items() if key in hyperparameters(fn)}
+        used |= set(taken)
+        term_cfg = OmegaConf.create({"name": name, "fn": fn.__name__, "gather": loss.gather})
+        term = Objective.single(OmegaConf.merge(term_cfg, taken), protocol)
+        built.append((name, float(weights[len(built)]), term))
+    unused = sorted(set(loss.options) - used)
+    if unused:
+        raise ConfigError(f"loss.options: {unused} is taken by none of loss.terms={terms}")
+    tensors = tuple(dict.fromkeys(t for _, _, term in built for t in term.tensors))
+    return Objective(
+        loss.name, mixed, tensors, {}, None, gather=loss.gather, terms=tuple(built),
+        contrast_block=contrast_block(protocol.contrast_block),
+        dtype=LOSS_DTYPES[protocol.loss_dtype],
+    )  # fmt: skip
+
+
+def mixed(terms: tuple[tuple[str, float, Objective], ...], tensors: dict[str, Tensor]):
+    """The weighted sum of the terms' losses, each logged as `loss/<term>`; rewards from the
+    first term that defines them."""
+    total, metrics, rewards = 0.0, {}, None
+    for name, weight, term in terms:
+        out = term._loss(tensors)
+        total = total + weight * out.loss
+        metrics |= out.metrics | {f"loss/{name}": out.loss.detach()}
+        if rewards is None and out.chosen_rewards is not None:
+            rewards = (out.chosen_rewards, out.rejected_rewards)
+    chosen, rejected = rewards or (None, None)
+    return LossOutput(loss=total, chosen_rewards=chosen, rejected_rewards=rejected, metrics=metrics)
 
 
 def loss_kind(tensors: tuple[str, ...]) -> str:

@@ -19,6 +19,7 @@ from tests.helpers import TINY, compose_cfg, run_cli
 
 VARIANTS = ["hinge", "robust", "exo_pair", "nca_pair", "bco_pair", "sppo_hard", "aot"]
 VARIANTS += ["aot_unpaired", "apo_zero", "apo_down", "discopop", "sigmoid_norm", "rdpo", "orpo"]
+VARIANTS += ["mix"]  # its default terms: dpo + sft
 
 
 def logsig(x: float) -> float:
@@ -102,6 +103,8 @@ def test_every_variant_trains_from_the_command_line(tmp_path: Path) -> None:
         steps = [r for r in rows if "loss" in r]
         assert [r["step"] for r in steps] == [1, 2], loss
         assert all(math.isfinite(r["loss"]) and "rewards/margins" in r for r in steps), loss
+        if loss == "mix":  # each term logged
+            assert all({"loss/dpo", "loss/sft"} <= set(r) for r in steps)
         saved = json.loads((run / "summary.json").read_text())
         assert saved["after"], loss
 
@@ -113,6 +116,10 @@ def test_every_variant_trains_from_the_command_line(tmp_path: Path) -> None:
         (["loss=robust", "loss.label_smoothing=0.5"], "loss.label_smoothing=0.5: must be in"),
         (["loss=discopop", "loss.discopop_tau=0"], "loss.discopop_tau=0: must be > 0"),
         (["loss=dpo", "loss.f_divergence=chi2"], "f_divergence"),
+        (["loss=kto", "loss.sft_weight=1"], "loss.sft_weight=1 adds the NLL of chosen"),
+        (["loss=mix", "loss.terms=[dpo,rpo]", "loss.weights=[1,1]"], "rpo needs contrast"),
+        (["loss=mix", "loss.terms=[dpo]", "loss.weights=[1,2]"], "one weight per term"),
+        (["loss=mix", "+loss.options.gamma_beta_ratio=1"], "taken by none of"),
     ],
 )
 def test_options_out_of_their_domain_are_refused_before_training(

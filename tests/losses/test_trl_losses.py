@@ -13,6 +13,8 @@ import pytest
 import torch
 
 from rpo_exp import losses
+from rpo_exp.training.objective import Objective
+from tests.helpers import TINY, compose_cfg
 
 trl = pytest.importorskip("trl")  # the dev extra pins trl==1.16.0
 
@@ -39,23 +41,28 @@ class LogProbs(torch.nn.Module):
         )
 
 
-def trl_trainer(model: LogProbs, loss_type: str, beta: float, **options: float | str):
+def trl_trainer(
+    model: LogProbs,
+    loss_type: str | list[str],
+    beta: float,
+    weights: list[float] | None = None,
+    **options: float | str,
+):
     """A DPOTrainer with the attributes `_compute_loss` reads, set as its __init__ sets them
-    from a DPOConfig (reference log-probs precomputed)."""
+    from a DPOConfig (reference log-probs precomputed; a list of loss types with
+    `loss_weights`, as MPO)."""
     from accelerate import Accelerator
     from trl import DPOConfig, DPOTrainer
 
+    types = [loss_type] if isinstance(loss_type, str) else loss_type
+    weights = weights or [1.0] * len(types)
     args = DPOConfig(
-        output_dir="unused",
-        beta=beta,
-        loss_type=[loss_type],
-        report_to=[],
-        use_cpu=True,
-        bf16=False,
-    )
+        output_dir="unused", beta=beta, loss_type=types, loss_weights=weights, report_to=[],
+        use_cpu=True, bf16=False,
+    )  # fmt: skip
     trainer = DPOTrainer.__new__(DPOTrainer)
     trainer.args, trainer.model, trainer.accelerator = args, model, Accelerator(cpu=True)
-    trainer.beta, trainer.loss_types, trainer.loss_weights = beta, [loss_type], [1.0]
+    trainer.beta, trainer.loss_types, trainer.loss_weights = beta, types, weights
     trainer.label_smoothing = options.get("label_smoothing", 0.0)
     trainer.f_divergence_type = options.get("f_divergence", "reverse_kl")
     trainer.f_alpha_divergence_coef = options.get("f_alpha", 1.0)
@@ -117,29 +124,10 @@ def test_equals_trls_loss_and_gradients(
     ours: str, loss_type: str, options: dict, n: int, beta: float
 ) -> None:
     per_token, mask, ref_chosen, ref_rejected = batch(n, seed=n * 31 + int(beta * 10))
-    theirs_model = LogProbs(per_token.clone(), mask[:, 1:])
-    trainer = trl_trainer(theirs_model, loss_type, beta, **options)
-    inputs = {
-        "input_ids": torch.zeros_like(mask, dtype=torch.long),
-        "attention_mask": torch.ones_like(mask, dtype=torch.long),
-        "completion_mask": mask,
-        "ref_chosen_logps": ref_chosen,
-        "ref_rejected_logps": ref_rejected,
-    }
-    theirs = trainer._compute_loss(theirs_model, inputs, return_outputs=False)
-    theirs.backward()
-
-    our_model = LogProbs(per_token.clone(), mask[:, 1:])
-    logps = our_model(input_ids=None).log_probs.sum(dim=1)
-    lengths = mask.sum(dim=1)
-    tensors = {
-        "policy_chosen_logps": logps[:n],
-        "policy_rejected_logps": logps[n:],
-        "ref_chosen_logps": ref_chosen,
-        "ref_rejected_logps": ref_rejected,
-        "chosen_lengths": lengths[:n],
-        "rejected_lengths": lengths[n:],
-    }
+    theirs, their_grad = trl_loss(
+        per_token, mask, ref_chosen, ref_rejected, loss_type, beta, None, **options
+    )
+    our_model, tensors = our_tensors(per_token, mask, ref_chosen, ref_rejected)
     fn = getattr(losses, ours)
     taken = fn.__code__.co_varnames[: fn.__code__.co_argcount + fn.__code__.co_kwonlyargcount]
     kwargs = {k: v for k, v in tensors.items() if k in taken}
@@ -147,8 +135,92 @@ def test_equals_trls_loss_and_gradients(
         kwargs["beta"] = beta
     mine = fn(**kwargs, **options).loss
     mine.backward()
-
     torch.testing.assert_close(mine, theirs, rtol=1e-6, atol=1e-6)
-    torch.testing.assert_close(
-        our_model.per_token.grad, theirs_model.per_token.grad, rtol=1e-6, atol=1e-6
+    torch.testing.assert_close(our_model.per_token.grad, their_grad, rtol=1e-6, atol=1e-6)
+
+
+def trl_loss(per_token, mask, ref_chosen, ref_rejected, loss_type, beta, weights=None, **options):
+    """TRL's loss on the batch, and its gradient with respect to the per-token log-probs."""
+    model = LogProbs(per_token.clone(), mask[:, 1:])
+    trainer = trl_trainer(model, loss_type, beta, weights, **options)
+    inputs = {
+        "input_ids": torch.zeros_like(mask, dtype=torch.long),
+        "attention_mask": torch.ones_like(mask, dtype=torch.long),
+        "completion_mask": mask,
+        "ref_chosen_logps": ref_chosen,
+        "ref_rejected_logps": ref_rejected,
+    }
+    loss = trainer._compute_loss(model, inputs, return_outputs=False)
+    loss.backward()
+    return loss, model.per_token.grad
+
+
+def our_tensors(per_token, mask, ref_chosen, ref_rejected) -> tuple[LogProbs, dict]:
+    """The same batch as this project's losses take it: sequence log-probs and lengths."""
+    n = len(ref_chosen)
+    model = LogProbs(per_token.clone(), mask[:, 1:])
+    logps = model(input_ids=None).log_probs.sum(dim=1)
+    lengths = mask.sum(dim=1)
+    return model, {
+        "policy_chosen_logps": logps[:n],
+        "policy_rejected_logps": logps[n:],
+        "ref_chosen_logps": ref_chosen,
+        "ref_rejected_logps": ref_rejected,
+        "chosen_lengths": lengths[:n],
+        "rejected_lengths": lengths[n:],
+    }
+
+
+PAIR = ("policy_chosen_logps", "policy_rejected_logps", "ref_chosen_logps", "ref_rejected_logps")
+
+
+@pytest.mark.parametrize(("n", "beta"), [(3, 0.1), (6, 0.5)])
+def test_sft_weight_equals_trls_sft_term(n: int, beta: float) -> None:
+    """`loss=dpo loss.sft_weight=1`: TRL 1.16's `loss_type=[sigmoid, sft]` (its rpo_alpha=1 of
+    earlier versions: the NLL of the chosen responses beside DPO)."""
+    per_token, mask, ref_chosen, ref_rejected = batch(n, seed=7 * n)
+    theirs, their_grad = trl_loss(
+        per_token, mask, ref_chosen, ref_rejected, ["sigmoid", "sft"], beta, [1.0, 1.0]
     )
+    cfg = compose_cfg(*TINY, "loss=dpo", f"loss.beta={beta}", "loss.sft_weight=1")
+    model, tensors = our_tensors(per_token, mask, ref_chosen, ref_rejected)
+    out = Objective.from_config(cfg.loss, cfg.protocol)(tensors)
+    out.loss.backward()
+    torch.testing.assert_close(out.loss, theirs, rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(model.per_token.grad, their_grad, rtol=1e-6, atol=1e-6)
+    dpo = losses.dpo_loss(*(tensors[k] for k in PAIR), beta=beta).loss
+    nll = losses.sft_loss(tensors["policy_chosen_logps"], tensors["chosen_lengths"]).loss
+    assert out.metrics["loss/preference"].item() == pytest.approx(dpo.item())
+    assert out.metrics["loss/sft"].item() == pytest.approx(nll.item())
+
+
+def test_a_mix_is_the_weighted_sum_of_its_terms_and_trls_mpo() -> None:
+    """`loss=mix loss.terms=[dpo,bco_pair,sft] loss.weights=[0.8,0.2,1.0]`: the weighted sum of
+    the three losses, each logged, and TRL's `loss_type=[sigmoid, bco_pair, sft]` with those
+    `loss_weights` (MPO)."""
+    per_token, mask, ref_chosen, ref_rejected = batch(5, seed=11)
+    weights = [0.8, 0.2, 1.0]
+    theirs, their_grad = trl_loss(
+        per_token, mask, ref_chosen, ref_rejected, ["sigmoid", "bco_pair", "sft"], 0.3, weights
+    )
+    cfg = compose_cfg(
+        *TINY, "loss=mix", "loss.terms=[dpo,bco_pair,sft]", "loss.weights=[0.8,0.2,1.0]",
+        "loss.beta=0.3",
+    )  # fmt: skip
+    model, tensors = our_tensors(per_token, mask, ref_chosen, ref_rejected)
+    out = Objective.from_config(cfg.loss, cfg.protocol)(tensors)
+    out.loss.backward()
+    torch.testing.assert_close(out.loss, theirs, rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(model.per_token.grad, their_grad, rtol=1e-6, atol=1e-6)
+    pair = [tensors[k] for k in PAIR]
+    parts = {
+        "dpo": losses.dpo_loss(*pair, beta=0.3).loss.item(),
+        "bco_pair": losses.bco_pair_loss(*pair, beta=0.3).loss.item(),
+        "sft": losses.sft_loss(
+            tensors["policy_chosen_logps"], tensors["chosen_lengths"]
+        ).loss.item(),
+    }
+    total = sum(w * v for w, v in zip(weights, parts.values(), strict=True))
+    assert out.loss.item() == pytest.approx(total)
+    for name, part in parts.items():
+        assert out.metrics[f"loss/{name}"].item() == pytest.approx(part)
