@@ -527,7 +527,9 @@ def loss_node(fn_name: str) -> dict[str, Any]:
 
 for _fn in LOSS_FUNCTIONS:
     ConfigStore.instance().store(group="loss/fn", name=_fn, node=loss_node(_fn))
-ConfigStore.instance().store(group="loss/fn", name=MIX, node=dataclasses.asdict(MixSchema()))
+ConfigStore.instance().store(
+    group="loss/fn", name=MIX, node=dataclasses.asdict(MixSchema()) | {"name": MISSING}
+)
 
 
 def group_schema(group: str, node: DictConfig) -> type | None:

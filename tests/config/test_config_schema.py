@@ -5,7 +5,7 @@ weights load, naming the key and what is valid; the commands exit 2 on what the 
 from __future__ import annotations
 
 import subprocess
-from dataclasses import fields
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import pytest
@@ -16,10 +16,10 @@ from transformers import get_scheduler
 
 from rpo_exp import losses
 from rpo_exp.common.errors import ConfigError
-from rpo_exp.config.schema import GROUPS, JudgeSchema, TrainerSchema, base_node
+from rpo_exp.config.schema import GROUPS, JudgeSchema, MixSchema, TrainerSchema, base_node
 from rpo_exp.config.validation import check_evaluation, check_sampling_command, schedulers, validate
 from rpo_exp.losses.contrast import WEIGHTING_OPTIONS, contrast_weights
-from rpo_exp.training.objective import hyperparameters
+from rpo_exp.training.objective import MIX, hyperparameters
 from tests.helpers import CONF, TINY, compose_cfg, finished, run_cli, run_train, start_cli
 
 LORA = "peft=lora"
@@ -214,13 +214,17 @@ def test_each_loss_default_is_written_once_in_its_signature(path: Path) -> None:
     group holds every key at the signature's default, so `loss.<key>=...` needs no `+`."""
     assert set(yaml.safe_load(path.read_text())) == {"defaults", "name"}
     loss = compose_cfg(*TINY, f"loss={path.stem}").loss
-    defaults = hyperparameters(getattr(losses, loss.fn))
+    if loss.fn == MIX:  # a weighted sum of loss functions: MixSchema's keys
+        defaults = {k: v for k, v in asdict(MixSchema()).items() if k not in ("name", "fn")}
+    else:
+        defaults = hyperparameters(getattr(losses, loss.fn))
     if "weighting" in loss:
         defaults |= hyperparameters(contrast_weights, WEIGHTING_OPTIONS) | {"unpaired": False}
         defaults["tau"] = 0.5  # RPO's default on paired data (default_tau)
     assert OmegaConf.to_container(loss, resolve=True) == {"name": path.stem, "fn": loss.fn} | {
         **defaults,
         "gather": True,
+        "sft_weight": 0.0,
     }
 
 
