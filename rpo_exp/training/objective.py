@@ -214,7 +214,7 @@ def mixture(loss: DictConfig, protocol: DictConfig) -> Objective:
         raise ConfigError(f"loss.weights={weights}: each must be a finite number >= 0")
     shared = {"beta": loss.beta, **loss.options}
     built, used = [], set()
-    for name in terms:
+    for name, weight in zip(terms, weights, strict=True):
         if f"{name}_loss" not in LOSS_FUNCTIONS:
             valid = ", ".join(f.removesuffix("_loss") for f in LOSS_FUNCTIONS)
             raise ConfigError(f"loss.terms: {name} is no loss; terms are loss names: {valid}")
@@ -229,16 +229,22 @@ def mixture(loss: DictConfig, protocol: DictConfig) -> Objective:
         used |= set(taken)
         term_cfg = OmegaConf.create({"name": name, "fn": fn.__name__, "gather": loss.gather})
         term = Objective.single(OmegaConf.merge(term_cfg, taken), protocol)
-        built.append((name, float(weights[len(built)]), term))
+        built.append((name, float(weight), term))
     unused = sorted(set(loss.options) - used)
     if unused:
         raise ConfigError(f"loss.options: {unused} is taken by none of loss.terms={terms}")
     tensors = tuple(dict.fromkeys(t for _, _, term in built for t in term.tensors))
     return Objective(
-        loss.name, mixed, tensors, {}, None, gather=loss.gather, terms=tuple(built),
+        loss.name,
+        mixed,
+        tensors,
+        {},
+        None,
+        gather=loss.gather,
         contrast_block=contrast_block(protocol.contrast_block),
         dtype=LOSS_DTYPES[protocol.loss_dtype],
-    )  # fmt: skip
+        terms=tuple(built),
+    )
 
 
 def mixed(terms: tuple[tuple[str, float, Objective], ...], tensors: dict[str, Tensor]):
