@@ -50,7 +50,7 @@ def study(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
 
 def test_every_grid_run_is_trained_and_judged(study) -> None:
     out, _ = study
-    table = pd.read_csv(out / "study.csv")
+    table = pd.read_csv(out / "study.csv", float_precision="round_trip")
     grid = {("sft", None), ("dpo", 0.1), ("dpo", 0.5), ("swepo", 0.1), ("swepo", 0.5)}
     assert {(r.loss, None if pd.isna(r.beta) else r.beta) for r in table.itertuples()} == grid
     assert (table["status"] == "finished").all() and (table["n"] == 4).all()
@@ -70,8 +70,8 @@ def test_the_summary_recomputes_from_the_runs(study) -> None:
     interval from every run's per-prompt verdicts; the initial policy's reward is the reward of
     its own samples, the opponent of every run."""
     out, _ = study
-    table = pd.read_csv(out / "study.csv")
-    summary = pd.read_csv(out / "study_summary.csv")
+    table = pd.read_csv(out / "study.csv", float_precision="round_trip")
+    summary = pd.read_csv(out / "study_summary.csv", float_precision="round_trip")
     initial = summary[summary["loss"] == "initial"].iloc[0]
     assert initial["kl"] == 0 and initial["reward"] == pytest.approx(
         table["mean_reward_against"].iloc[0]
