@@ -4,8 +4,9 @@ Each distinct prompt of the dataset's train and test splits gets `onpolicy.k` re
 from the model (rendered as it reads prompts, `dataset.prompt_format`), each scored by the
 reward; written in the `scored` format (`dataset=scored`: prompt, completions, scores) as
 `<out>/train.jsonl` and `<out>/test.jsonl`, with `<out>/record.json` (model, dataset, sampling
-settings, reward, seed, counts). Any loss trains on it: grouped losses directly, pairwise ones
-through `dataset.pairing`, `loss=kto`/unpaired RPO through the existing conversions:
+settings, reward, seed, counts); `onpolicy.engine=vllm` samples with vLLM. Any loss trains on
+it: grouped losses directly, pairwise ones through `dataset.pairing`, `loss=kto`/unpaired RPO
+through the existing conversions:
 
     python -m rpo_exp.train dataset=scored dataset.path=<out>/train.jsonl \\
         dataset.test_path=<out>/test.jsonl loss=swepo
@@ -32,9 +33,10 @@ from rpo_exp.config.validation import check_sampling_command
 from rpo_exp.data.loading import load_split
 from rpo_exp.data.records import Prompt
 from rpo_exp.data.rendering import prompt_format
-from rpo_exp.evaluation.generation import generate
+from rpo_exp.evaluation.generation import check_engine, generate
+from rpo_exp.evaluation.pipeline import Policy, engine_for
 from rpo_exp.evaluation.rewards import load_reward
-from rpo_exp.modeling.models import inference_model, load_tokenizer
+from rpo_exp.modeling.models import load_tokenizer
 
 log = logging.getLogger("rpo_exp.onpolicy")
 SPLITS = ("train", "test")
@@ -115,11 +117,11 @@ def as_json(prompt: Prompt):
     return [{"role": role, "content": content} for role, content in prompt]
 
 
-def sample_split(model, tokenizer, reward, prompts: list[Prompt], cfg: DictConfig, fmt: str):
+def sample_split(engine, tokenizer, reward, prompts: list[Prompt], cfg: DictConfig, fmt: str):
     """(rows of the `scored` format: `cfg.k` sampled responses of each prompt, scored; the
     number of prompts dropped for having fewer than 2 non-empty samples)."""
     repeated = [p for p in prompts for _ in range(cfg.k)]
-    responses = generate(model, tokenizer, repeated, cfg, fmt)
+    responses = generate(engine, tokenizer, repeated, cfg, fmt)
     scores = reward(repeated, responses)
     rows, dropped = [], 0
     for i, prompt in enumerate(prompts):
@@ -140,7 +142,7 @@ def build(cfg: DictConfig, out: Path) -> dict:
     on = cfg.onpolicy
     started = time.time()
     tokenizer = load_tokenizer(cfg.model)
-    model = inference_model(cfg.model, len(tokenizer), on.seed)
+    engine = engine_for(Policy(cfg.model, "onpolicy", seed=on.seed), tokenizer, on)
     reward = load_reward(cfg.reward)
     fmt = prompt_format(cfg.dataset, cfg.model)
     counts = {}
@@ -152,7 +154,7 @@ def build(cfg: DictConfig, out: Path) -> dict:
         prompts = distinct_prompts(cfg.dataset, split, limit)
         if not prompts:
             raise DataError(f"dataset {cfg.dataset.name} ({split}): no prompts")
-        rows, dropped = sample_split(model, tokenizer, reward, prompts, on, fmt)
+        rows, dropped = sample_split(engine, tokenizer, reward, prompts, on, fmt)
         if not rows:
             raise DataError(f"{split}: no prompt got 2 non-empty responses; raise max_new_tokens")
         write_text(out / f"{split}.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
@@ -172,15 +174,22 @@ def build(cfg: DictConfig, out: Path) -> dict:
     return record
 
 
+def ensure(cfg: DictConfig, out: Path) -> dict:
+    """The record of the on-policy data in `out`: built, unless `out` already holds that of
+    exactly this config (`reusable`; other data there is refused unless
+    `onpolicy.overwrite=true`)."""
+    check_engine(cfg.onpolicy, "onpolicy")
+    if reusable(cfg, out):
+        log.info("%s already holds the on-policy data of this config: reused", out)
+        return json.loads((out / "record.json").read_text())
+    return build(cfg, out)
+
+
 @command("onpolicy")
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir)
     check_sampling_command(cfg, "onpolicy")
-    if reusable(cfg, out):
-        record = json.loads((out / "record.json").read_text())
-        print(f"{out} already holds the on-policy data of this config: reused")
-    else:
-        record = build(cfg, out)
+    record = ensure(cfg, out)
     print(f"on-policy data in {out}: {record['prompts']} prompts x {cfg.onpolicy.k} responses")
     print(f"train with: dataset=scored dataset.path={out}/train.jsonl "
           f"dataset.test_path={out}/test.jsonl")  # fmt: skip

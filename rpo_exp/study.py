@@ -37,7 +37,7 @@ from rpo_exp.config.validation import check_sampling_command, study_run_name
 from rpo_exp.evaluation.judging.reward import RewardJudge
 from rpo_exp.evaluation.pipeline import evaluate
 from rpo_exp.evaluation.winrate import win_rate
-from rpo_exp.onpolicy import build, reusable
+from rpo_exp.onpolicy import ensure
 from rpo_exp.reporting.notebooks import run_notebook
 
 log = logging.getLogger("rpo_exp.study")
@@ -46,17 +46,6 @@ FIGURES = (
     "mean_reward", "mean_reward_against", "win_rate", "ci_low", "ci_high", "n", "ties", "kl",
     "kl_se",
 )  # fmt: skip
-
-
-def data(cfg: DictConfig, out: Path) -> Path:
-    """The on-policy data in `out`, sampled unless `out/record.json` says it already was with
-    the same model, prompts, sampling settings and reward (other data there is refused unless
-    `onpolicy.overwrite=true`: `onpolicy.reusable`)."""
-    if reusable(cfg, out):
-        log.info("reusing the on-policy data in %s", out)
-        return out
-    build(cfg, out)
-    return out
 
 
 def betas_of(cfg: DictConfig, loss: str) -> list[float | None]:
@@ -235,7 +224,8 @@ def plot_frontier(summary: pd.DataFrame, table: pd.DataFrame, path: Path, title:
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir).resolve()
     check_sampling_command(cfg, "study")
-    data_dir = data(cfg, out / "data")
+    data_dir = out / "data"
+    ensure(cfg, data_dir)
     jobs = train(cfg, data_dir, out / "runs")
     table = evaluate_runs(cfg, jobs)
     table.to_csv(out / "study.csv", index=False)

@@ -28,6 +28,7 @@ from rpo_exp.training.checkpoint import Checkpoints, refuse_pickles
 from rpo_exp.training.distributed import on_main
 from rpo_exp.training.final import save_final, write_summary
 from rpo_exp.training.layouts import BatchLayout
+from rpo_exp.training.reference import load_reference
 from rpo_exp.training.rundir import (
     RunDirLock,
     check_resumable,
@@ -83,6 +84,7 @@ def _train(
     splits = _splits(cfg, prepared, objective.needs_embeddings, accelerator)
     _check_batches(layout, splits, cfg)
     model, identity = _policy(cfg, len(tokenizer), accelerator.device)
+    reference = load_reference(cfg, tokenizer, model, identity, accelerator.device)
     on_main(lambda: claim(run_dir, lock, cfg.trainer.overwrite, record), main)  # no refusal after
     checkpoints.truncate_logs(resume[1] if resume else None)
     tracker = Tracker(run_dir, cfg, run_name) if main else None
@@ -99,7 +101,7 @@ def _train(
             accelerator=accelerator,
             seed=cfg.seed,
             tracker=tracker,
-            reference_identity=identity,
+            reference=reference,
             checkpoints=checkpoints,
             sampler=_sampler(cfg, splits["test"], tokenizer),
             warmup=cfg.protocol.warmup,

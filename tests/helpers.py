@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +72,16 @@ def run_train(
         cwd=ROOT,
         env=env,
     )
+
+
+def tiny_form(config_name: str) -> list[str]:
+    """The overrides of the "Tiny form" command in `conf/<config_name>.yaml`'s header comment."""
+    header = (CONF / f"{config_name}.yaml").read_text().split("\ndefaults:")[0].splitlines()
+    lines = [line.removeprefix("#").strip() for line in header]
+    tiny = next(i for i, line in enumerate(lines) if line.startswith("Tiny form"))
+    first = next(i for i in range(tiny, len(lines)) if lines[i].startswith("python -m rpo_exp"))
+    command = [lines[first]]
+    while command[-1].endswith("\\"):
+        command[-1] = command[-1].removesuffix("\\")
+        command.append(lines[first + len(command)])
+    return shlex.split(" ".join(command))[3:]

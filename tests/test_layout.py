@@ -31,6 +31,7 @@ FLOORS = {
     "report": 7,
     "reporting": 7,
     "study": 7,
+    "iterate": 7,
 }
 
 

@@ -53,6 +53,7 @@ from rpo_exp.training.objective import (
     hyperparameters,
 )
 from rpo_exp.training.precision import PRECISIONS
+from rpo_exp.training.reference import KINDS as REFERENCE_KINDS
 from rpo_exp.training.strategy import STRATEGIES
 from rpo_exp.training.trainer import OPTIMIZERS, WARMUPS
 
@@ -69,6 +70,8 @@ Precision = choices("Precision", PRECISIONS)
 Resume = choices("Resume", ("auto", "never"))
 Strategy = choices("Strategy", STRATEGIES)
 Adapter = choices("Adapter", ADAPTERS)
+ReferenceName = choices("ReferenceName", REFERENCE_KINDS)
+IterateReference = choices("IterateReference", ("initial", "previous"))
 BadRow = choices("BadRow", BAD_ROW_POLICIES)
 Pairing = choices("Pairing", PAIRINGS)
 PromptFormat = choices("PromptFormat", PROMPT_FORMATS)
@@ -186,6 +189,15 @@ class PeftSchema:  # conf/peft/; docs/method.md, "Adapters"
 
 
 @dataclass
+class ReferenceSchema:  # conf/reference/; docs/method.md, "The reference model"
+    name: ReferenceName = ReferenceName["initial"]  # initial | model | none
+    name_or_path: str | None = None  # reference=model: a model, adapter or run dir, or hub id
+    revision: str | None = None  # reference=model from the hub: a branch, tag or commit
+    sync_steps: int = 0  # TR-DPO: > 0 syncs the reference to the policy every N updates
+    mixup_alpha: float = 1.0  # TR-DPO: ref <- alpha * policy + (1 - alpha) * ref (1: hard)
+
+
+@dataclass
 class LoggerSchema:  # conf/logger/
     name: LoggerName = LoggerName["wandb"]
     mode: LoggerMode = LoggerMode["offline"]
@@ -299,6 +311,7 @@ class OnpolicySchema:  # conf/onpolicy.yaml's onpolicy
     batch_size: int = 8  # sequences per generate() call
     stop: list[str] = field(default_factory=lambda: list(STOP))  # a response ends before these
     seed: int = 0
+    engine: Engine = Engine["hf"]  # hf (transformers generate) | vllm (make install-vllm)
     overwrite: bool = False  # true: replace data of another config in the output dir
 
 
@@ -310,6 +323,16 @@ class StudySchema:  # conf/study.yaml's study
     steps: int = 10  # training steps, the same for every run
     prompts_per_step: int = 8  # prompts a training step (trainer.batch_size of every run)
     train: list[str] = field(default_factory=list)  # more overrides for every training run
+
+
+@dataclass
+class IterateSchema:  # conf/iterate.yaml's iterate; docs/method.md, "Iterative on-policy rounds"
+    loss: str = "dpo"  # each round's loss (a conf/loss/ name)
+    # initial: round 1's policy is every round's reference; previous: each round's start
+    reference: IterateReference = IterateReference["initial"]
+    steps: int | None = None  # trainer.max_steps of each round; null: one epoch of its data
+    prompts_per_step: int = 8  # trainer.batch_size of each round
+    train: list[str] = field(default_factory=list)  # more overrides for every round's run
 
 
 @dataclass
@@ -339,6 +362,7 @@ class TrainTop:  # conf/config.yaml
     loss: Any = None
     embedder: Any = None
     peft: Any = None
+    reference: Any = None  # initial | model | none (conf/reference/)
     trainer: Any = None
     logger: Any = None
     protocol: Any = None  # paper | released (conf/protocol/)
@@ -373,19 +397,34 @@ class StudyTop(OnpolicyTop):  # conf/study.yaml
     study: Any = None
 
 
-TOP_LEVEL = {"train": TrainTop, "evaluate": EvaluateTop, "onpolicy": OnpolicyTop, "study": StudyTop}
+@dataclass
+class IterateTop(OnpolicyTop):  # conf/iterate.yaml
+    iterate: Any = None
+    rounds: int = 2  # sample, score, train: this many times
+    seed: int = 0  # training's, and round r samples with onpolicy.seed + r - 1
+
+
+TOP_LEVEL = {
+    "train": TrainTop,
+    "evaluate": EvaluateTop,
+    "onpolicy": OnpolicyTop,
+    "study": StudyTop,
+    "iterate": IterateTop,
+}
 GROUPS = {  # the groups of a fixed schema (loss and judge: `group_schema`)
     "model": ModelSchema,
     "trainer": TrainerSchema,
     "dataset": DatasetSchema,
     "embedder": EmbedderSchema,
     "peft": PeftSchema,
+    "reference": ReferenceSchema,
     "logger": LoggerSchema,
     "eval": EvalSchema,
     "benchmark": BenchmarkSchema,
     "reward": RewardSchema,
     "onpolicy": OnpolicySchema,
     "study": StudySchema,
+    "iterate": IterateSchema,
     "protocol": ProtocolSchema,
 }
 HINTS = {  # top-level keys people reach for that live elsewhere

@@ -20,6 +20,7 @@ from rpo_exp.modeling.adapters import check_adapters
 from rpo_exp.modeling.attention import check_available
 from rpo_exp.training.layouts import BatchLayout, plan
 from rpo_exp.training.objective import Objective
+from rpo_exp.training.reference import check_reference, check_sync
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
 UNSUPPORTED_SCHEDULERS = {  # transformers schedules the trainer cannot drive: why
@@ -73,6 +74,10 @@ def validate(cfg: DictConfig) -> tuple[Objective, Conversion, BatchLayout]:
     _check_trainer(cfg.trainer)
     _check_model(cfg.model)
     check_adapters(cfg.peft, cuda=torch.cuda.is_available(), model=cfg.model)
+    check_reference(cfg.reference, objective.needs_reference, objective.kind, cfg.loss.name)
+    check_sync(cfg.reference, cfg.peft, cfg.trainer.strategy)
+    if cfg.reference.name == "model":
+        check_source(cfg.reference.name_or_path, "reference.name_or_path")
     t = cfg.trainer
     if cfg.peft.name != "none" and cfg.peft.dropout and t.micro_batch_size < t.batch_size:
         raise ConfigError(
@@ -158,8 +163,8 @@ def check_evaluation(cfg: DictConfig) -> None:
 
 
 def check_sampling_command(cfg: DictConfig, command: str) -> None:
-    """`python -m rpo_exp.onpolicy` (`command` "onpolicy") or `rpo_exp.study` ("study")'s
-    config, before anything loads."""
+    """`python -m rpo_exp.onpolicy` (`command` "onpolicy"), `rpo_exp.study` ("study") or
+    `rpo_exp.iterate` ("iterate")'s config, before anything loads."""
     check_schema(cfg, command)
     on = cfg.onpolicy
     _check_sampling(on, "onpolicy")
@@ -171,6 +176,11 @@ def check_sampling_command(cfg: DictConfig, command: str) -> None:
         _positive_int(on, key, nullable=True, where="onpolicy")
     if "eval" in cfg:
         _check_eval(cfg.eval)
+    if command == "iterate":
+        if isinstance(cfg.rounds, bool) or cfg.rounds < 1:
+            raise ConfigError(f"rounds={cfg.rounds}: must be a positive integer")
+        for key in ("steps", "prompts_per_step"):
+            _positive_int(cfg.iterate, key, nullable=key == "steps", where="iterate")
 
 
 def _check_eval(e: DictConfig) -> None:

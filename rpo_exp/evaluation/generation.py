@@ -102,11 +102,11 @@ def generate(
 ENGINES = ("hf", "vllm")
 
 
-def check_engine(cfg: DictConfig) -> None:
-    """Refuse, before anything loads, an `eval.engine` this machine cannot run (for vllm: no
+def check_engine(cfg: DictConfig, group: str = "eval") -> None:
+    """Refuse, before anything loads, an `<group>.engine` this machine cannot run (for vllm: no
     vLLM here nor in a vLLM environment, `vllm_engine.vllm_runner`)."""
     engine = cfg.get("engine", "hf")
     if engine not in ENGINES:
-        raise ConfigError(f"eval.engine={engine}: must be one of {', '.join(ENGINES)}")
+        raise ConfigError(f"{group}.engine={engine}: must be one of {', '.join(ENGINES)}")
     if engine == "vllm":
         vllm_runner()

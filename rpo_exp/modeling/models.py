@@ -157,6 +157,13 @@ def model_identity(cfg: DictConfig, model: PreTrainedModel, seed: int) -> str:
     return f"{source}:{cfg.dtype}:{model.device.type}"
 
 
+def model_from(cfg: DictConfig, source: str, revision: str | None = None) -> DictConfig:
+    """The `model` group `cfg` (dtype, attention, prompt format) with its weights and tokenizer
+    from `source` (a dir that holds both, or a hub id): another checkpoint of the same model."""
+    loaded = {"name_or_path": source, "tokenizer": None, "init_config": None, "revision": revision}
+    return OmegaConf.merge(cfg, loaded)
+
+
 def load_tokenizer(cfg: DictConfig) -> PreTrainedTokenizerBase:
     """The tokenizer of `model.tokenizer` (or of the model itself), with a pad token."""
     key = "model.tokenizer" if cfg.tokenizer else "model.name_or_path"

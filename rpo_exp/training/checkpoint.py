@@ -1,13 +1,13 @@
 """Resumable checkpoints in `<run dir>/checkpoints/step-<N>/`.
 
-Each holds the training state as `trainer.strategy` saves it (model, optimizer, every rank's
-RNG states: accelerate's `save_state` under ddp, each rank's safetensors shards under fsdp) and
+Each holds the training state as `trainer.strategy` saves it (model, optimizer, every rank's RNG
+states: accelerate's `save_state` under ddp, each rank's safetensors shards under fsdp) and
 `progress.json` (steps done, lines of `metrics.jsonl` written, the step-0 eval, the run's
-config), plus `manifest.json` with every file's sha256. Nothing in it is unpickled
-with code execution: accelerate loads these files with `torch.load(weights_only=True)`, and the
-learning-rate schedule is not saved (accelerate would unpickle it) but replayed to the step. A
-checkpoint whose pickled files hold anything else is refused, in one line naming the file,
-before any of it loads.
+config), a TR-DPO run's synced reference weights (`reference.safetensors`), plus `manifest.json`
+with every file's sha256. Nothing in it is unpickled with code execution: accelerate loads these
+files with `torch.load(weights_only=True)`, and the learning-rate schedule is not saved
+(accelerate would unpickle it) but replayed to the step. A checkpoint whose pickled files hold
+anything else is refused, in one line naming the file, before any of it loads.
 A checkpoint is written under a temporary name and renamed into place, so a crash never leaves
 a half checkpoint under a real name; one whose files do not match its manifest is reported and
 the previous one is used.
@@ -22,6 +22,9 @@ import pickle
 import shutil
 import zipfile
 from pathlib import Path
+
+import torch
+from safetensors.torch import save_file
 
 from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.files import manifest_problem, no_space_named, write_manifest, write_text
@@ -46,8 +49,16 @@ class Checkpoints:
     def metrics_path(self) -> Path:
         return self.run_dir / "metrics.jsonl"
 
-    def save(self, step: int, before: dict[str, float], strategy: Strategy) -> Path:
-        """Checkpoint after `step` optimizer steps (a collective: every rank calls it)."""
+    def save(
+        self,
+        step: int,
+        before: dict[str, float],
+        strategy: Strategy,
+        extra: dict[str, dict[str, torch.Tensor]] | None = None,
+    ) -> Path:
+        """Checkpoint after `step` optimizer steps (a collective: every rank calls it); `extra`:
+        further weights the main process writes beside the state, by file name (safetensors),
+        covered by the manifest."""
         final = self.root / f"{PREFIX}{step}"
         tmp = self.root / f".tmp-{PREFIX}{step}"
         if self.ranks.is_main:
@@ -60,6 +71,8 @@ class Checkpoints:
             lines = len(self.metrics_path.read_text().splitlines())
             progress = {"step": step, "metrics_lines": lines, "before": before}
             progress["config"] = self.record
+            for name, tensors in (extra or {}).items():
+                save_file(tensors, tmp / name)
             (tmp / "progress.json").write_text(json.dumps(progress))
             write_manifest(tmp)
             shutil.rmtree(final, ignore_errors=True)

@@ -40,8 +40,11 @@ class HydraRecord:
     """Hydra's record of this job (taken when the task starts, as Hydra takes it), written into
     the run dir by `write` once the run owns it; `close` ends the job's log."""
 
-    def __init__(self, cfg: DictConfig):
-        hydra = HydraConfig.instance().cfg  # `hydra:` only, what Hydra saves as hydra.yaml
+    def __init__(self, cfg: DictConfig, hydra: DictConfig | None = None):
+        """`hydra`: the `hydra:` node (as `{"hydra": ...}`) of a config composed in this process
+        (`hydra.compose(..., return_hydra_config=True)`: `rpo_exp.iterate`'s rounds); by
+        default the running job's."""
+        hydra = hydra or HydraConfig.instance().cfg  # `hydra:` only, saved as hydra.yaml
         self.files = {
             "config.yaml": OmegaConf.to_yaml(cfg),
             "hydra.yaml": OmegaConf.to_yaml(hydra),

@@ -1,7 +1,8 @@
 """The training loop: micro-batched, gradient-exact for losses that couple a batch (RPO).
 
-Reference log-probs come from the initial policy, computed once before the first update for
-every sequence training and evaluation will use; no reference forward runs in a step. Under
+Reference log-probs (`reference`: the initial policy, another model, none) are computed once
+before the first update for every sequence training and evaluation will use, and again after
+each TR-DPO sync for the steps up to the next; no reference forward runs in a step. Under
 several processes (`accelerate launch`), every rank scores a shard of each batch and computes
 the loss of the whole global batch (`distributed`); the model is wrapped by accelerate (DDP,
 FSDP), which averages the gradients.
@@ -36,6 +37,7 @@ from rpo_exp.training.checkpoint import Checkpoints
 from rpo_exp.training.distributed import Ranks
 from rpo_exp.training.layouts import BatchLayout, SeqKey, SeqLogps
 from rpo_exp.training.objective import Objective
+from rpo_exp.training.reference import WEIGHTS_FILE, Reference, synced_copy
 from rpo_exp.training.sampling import Sampler
 from rpo_exp.training.strategy import strategy_for
 from rpo_exp.training.tracking import Tracker
@@ -85,22 +87,23 @@ class Trainer:
         accelerator: Accelerator,
         seed: int = 0,
         tracker: Tracker | None = None,
-        reference_identity: str | None = None,
+        reference: Reference | None = None,
         checkpoints: Checkpoints | None = None,
         sampler: Sampler | None = None,
         warmup: str = "from_zero",
     ):
         """`cfg` is the `trainer` group. `accelerator`: the process's device and group
-        (`Accelerator(cpu=True)` for a plain CPU process); `trainer.strategy` wraps the model
-        over the processes (`strategy`: DDP or FSDP2). `reference_identity`
-        names the initial policy (`models.model_identity`): reference log-probs are then shared
-        through `$RPO_EXP_CACHE/reference` by every run and sweep job of the same model; None
-        computes them for this run only. `checkpoints` saves every `trainer.checkpoint_every`
-        steps; `sampler` samples held-out prompts every `trainer.sample_every` steps; `warmup`:
-        the learning-rate warmup's form (`lr_schedule`)."""
+        (`Accelerator(cpu=True)` for a plain CPU process); `trainer.strategy` wraps the
+        model over the processes (`strategy`: DDP or FSDP2). `reference`: where the
+        reference log-probs come from (`training.reference`; None: the initial policy,
+        not cached); with an identity they are shared through `$RPO_EXP_CACHE/reference`
+        by every run and sweep job of the same reference. `checkpoints` saves every
+        `trainer.checkpoint_every` steps; `sampler` samples held-out prompts every
+        `trainer.sample_every` steps; `warmup`: the learning-rate warmup's form
+        (`lr_schedule`)."""
         self.cfg, self.model, self.objective, self.layout = cfg, model, objective, layout
         self.pad_id, self.tracker, self.seed = pad_id, tracker, seed
-        self.reference_identity, self.warmup = reference_identity, warmup
+        self.reference, self.warmup = reference or Reference(), warmup
         self.accelerator, self.checkpoints, self.sampler = accelerator, checkpoints, sampler
         self.ranks = Ranks.current()
         if not objective.gather and cfg.batch_size % self.ranks.world:
@@ -110,6 +113,7 @@ class Trainer:
             )
         self.precision = precision.resolve(cfg.precision, next(model.parameters()).dtype)
         model = precision.prepare_weights(model, self.precision)
+        synced_copy(self.reference, model)  # TR-DPO: the step-0 weights, in the policy's dtype
         if cfg.gradient_checkpointing:  # recompute each layer in backward; same values
             enable = getattr(model, "activation_checkpointing_enable", None)  # transformers 5
             (enable or model.gradient_checkpointing_enable)({"use_reentrant": False})
@@ -126,11 +130,18 @@ class Trainer:
         # FSDP's bf16 policy computes in bf16 throughout (autocast keeps some ops in fp32)
         sharded_bf16 = cfg.strategy == "fsdp" and self.autocast is not None
         self.numerics = self.precision + (":fsdp" if sharded_bf16 else "")
+        self.reference_scorer = self.scorer  # the initial policy scores before any update
+        if self.reference.model is not None:  # in the policy's weight dtype, frozen
+            ref = self.reference.model.to(precision.master_dtype(self.precision))
+            ref = ref.requires_grad_(False).to(accelerator.device)
+            self.reference_scorer = SequenceScorer(ref, self.autocast, cfg.logits_chunk_tokens)
 
     # -- log-probs --------------------------------------------------------------------------
-    def forward(self, split: Split, keys: list[SeqKey]) -> torch.Tensor:
-        """logp(y) of each keyed sequence: one packed policy forward (each prompt once)."""
-        return self.scorer(collate_for(self.model, [split.sequence(k) for k in keys], self.pad_id))
+    def forward(self, split: Split, keys: list[SeqKey], scorer=None) -> torch.Tensor:
+        """logp(y) of each keyed sequence: one packed forward of the policy (or of `scorer`),
+        each prompt once."""
+        scorer = scorer or self.scorer
+        return scorer(collate_for(self.model, [split.sequence(k) for k in keys], self.pad_id))
 
     def scored(self, split: Split, keys: list[SeqKey], ranks: Ranks) -> torch.Tensor:
         """logp(y) of every key: each rank scores its shard, then all are gathered."""
@@ -139,10 +150,13 @@ class Trainer:
         return ranks.gather(self.forward(split, ranks.shard(grouped)), len(keys))[inverse]
 
     @torch.no_grad()
-    def logps_table(self, split: Split, keys: list[SeqKey], desc: str) -> dict[SeqKey, float]:
-        """logp(y) of every distinct key, each rank scoring its shard in chunks of
-        `trainer.forward_batch_size` sequences."""
-        self.scorer.eval()
+    def logps_table(
+        self, split: Split, keys: list[SeqKey], desc: str, scorer=None
+    ) -> dict[SeqKey, float]:
+        """logp(y) of every distinct key by the policy (or `scorer`), each rank scoring its
+        shard in chunks of `trainer.forward_batch_size` sequences."""
+        scorer = scorer or self.scorer
+        scorer.eval()
         unique = list(dict.fromkeys(keys))
         if not unique:
             return {}
@@ -150,23 +164,31 @@ class Trainer:
         shard, size = self.ranks.shard(unique), self.cfg.forward_batch_size
         chunks = range(0, len(shard), size)
         bar = tqdm(chunks, desc=desc, leave=False, disable=not self.ranks.is_main)
-        local = torch.cat([self.forward(split, shard[start : start + size]) for start in bar])
+        local = torch.cat(
+            [self.forward(split, shard[start : start + size], scorer) for start in bar]
+        )
         values = self.ranks.gather(local, len(unique))
         return dict(zip(unique, values.tolist(), strict=True))
 
-    def reference_table(self, split: Split, keys: list[SeqKey], desc: str) -> dict[SeqKey, float]:
+    def reference_table(
+        self, split: Split, keys: list[SeqKey], desc: str, cached: bool = True
+    ) -> dict[SeqKey, float]:
         """Reference logp(y) of every key: from the shared cache where present (then the model
-        does not run), computed by the initial policy and added to the cache otherwise."""
+        does not run), computed by the reference and added to the cache otherwise; `cached`
+        False (a synced reference) computes every one for this run alone."""
         unique = list(dict.fromkeys(keys))
-        if self.reference_identity is None:
-            return self.logps_table(split, unique, desc)
+        scorer = self.reference_scorer
+        if scorer is None:
+            raise RuntimeError("the reference model was released after its log-probs were computed")
+        if self.reference.identity is None or not cached:
+            return self.logps_table(split, unique, desc, scorer)
 
         def compute(positions: list[int]) -> torch.Tensor:
             wanted = [unique[i] for i in positions]
-            table = self.logps_table(split, wanted, desc)
+            table = self.logps_table(split, wanted, desc, scorer)
             return torch.tensor([table[k] for k in wanted])
 
-        store = ValueStore("reference", f"{self.reference_identity}:{self.numerics}")
+        store = ValueStore("reference", f"{self.reference.identity}:{self.numerics}")
         hashes = [digest(split.sequence(k)) for k in unique]
         if self.ranks.world == 1:
             values, computed = store.get_or_compute(hashes, compute)
@@ -186,7 +208,9 @@ class Trainer:
 
     def seq_logps(self, split: Split, keys: list[SeqKey], policy: torch.Tensor) -> SeqLogps:
         ref = None
-        if self.objective.needs_reference:
+        if self.objective.needs_reference and self.reference.kind == "none":
+            ref = torch.zeros(len(keys), device=policy.device)  # log pi_ref = 0
+        elif self.objective.needs_reference:
             ref = torch.tensor([split.ref[k] for k in keys], device=policy.device)
         return SeqLogps(policy, ref, split.lengths(keys).to(policy.device))
 
@@ -319,12 +343,19 @@ class Trainer:
         `resume`: a checkpoint and its progress (`Checkpoints.latest`) to continue from."""
         order = self.layout.order(train.items, self.cfg, self.seed)
         tests = eval_batches(test, self.cfg, self.layout)
-        initial = self.precompute_reference(train, order, test, tests)
+        syncs = self.reference.syncs
+        # the initial policy's tables before `restore` moves it (a synced reference has its own)
+        initial = None if syncs else self.precompute_reference(train, order, test, tests)
+        if not syncs:
+            self.release_reference()
         scheduler = lr_schedule(self.cfg, self.optimizer, len(order), self.warmup)
+        done = self.restore(resume, scheduler) if resume is not None else 0
+        if syncs:
+            self.precompute_reference(train, order, test, tests, done)
         if resume is not None:
-            done, before = self.restore(resume, scheduler)
+            before = resume[1]["before"]
         else:
-            done, before = 0, self.evaluate(test, tests, 0, initial)
+            before = self.evaluate(test, tests, 0, initial)
             if self.sampler is not None:
                 self.sample(0)
         guard = DivergenceGuard(self.cfg.divergence_factor)
@@ -343,32 +374,55 @@ class Trainer:
             self.log(step, metrics)
             guard.check(step, metrics["loss"], metrics["grad_norm"])
             bar.set_postfix(loss=f"{metrics['loss']:.4f}")
-            self.between_steps(step, len(order), test, tests, before)
+            self.between_steps(step, order, train, test, tests, before)
         after = self.evaluate(test, tests, len(order))
         return before, after
 
     def precompute_reference(
-        self, train: Split, order: list[list[int]], test: Split, tests: list[list[int]]
+        self,
+        train: Split,
+        order: list[list[int]],
+        test: Split,
+        tests: list[list[int]],
+        step: int = 0,
     ) -> dict[SeqKey, float] | None:
-        """Reference log-probs of every train and test sequence, before the first update; the
-        test table is also the step-0 policy's (the reference is the initial policy). None
-        where the objective needs no reference."""
-        if not self.objective.needs_reference:
+        """Reference log-probs of the train sequences of the updates that use the reference as
+        it is after `step` updates (every update, where it never syncs) and of every test
+        sequence. Returns the test table where it is also the step-0 policy's
+        (`reference=initial`, unsynced), else None; nothing where the loss needs no reference
+        or `reference=none`."""
+        if not self.objective.needs_reference or self.reference.kind == "none":
             return None
-        train.ref = self.reference_table(train, self.sequence_keys(train, order), "reference logps")
+        start, end = self.reference.window(step)
+        cached = not self.reference.synced_by(step)
+        desc = "reference logps" + (f" (after step {step})" if step else "")
+        batches = order[start:end] if end >= 0 else order
+        train.ref = self.reference_table(train, self.sequence_keys(train, batches), desc, cached)
         keys = self.sequence_keys(test, tests)
-        test.ref = self.reference_table(test, keys, "reference logps (test)")
-        return test.ref
+        test.ref = self.reference_table(test, keys, f"{desc} (test)", cached)
+        initial = self.reference.kind == "initial" and step == 0
+        return test.ref if initial else None
 
-    def restore(self, resume: tuple[Path, dict], scheduler: LambdaLR) -> tuple[int, dict]:
-        """Load a checkpoint and replay the schedule to its step; (steps done, eval before)."""
+    def release_reference(self) -> None:
+        """Free a `reference=model`'s weights once its log-probs are all computed: no step runs
+        it, so training holds one model, as with the initial policy."""
+        if self.reference.model is not None:
+            self.reference.model = self.reference_scorer = None
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+
+    def restore(self, resume: tuple[Path, dict], scheduler: LambdaLR) -> int:
+        """Load a checkpoint (with a synced reference's weights) and replay the schedule to its
+        step; returns the steps done."""
         path, progress = resume
         self.checkpoints.restore(path, self.strategy)
+        if self.reference.syncs:
+            self.reference.load(path)
         with warnings.catch_warnings():  # "scheduler.step() before optimizer.step()"
             warnings.simplefilter("ignore", UserWarning)
             for _ in range(progress["step"]):  # the schedule is a function of the step
                 scheduler.step()
-        return progress["step"], progress["before"]
+        return progress["step"]
 
     def step_figures(
         self, split: Split, batch: list[int], step: int, seconds: float
@@ -383,17 +437,28 @@ class Trainer:
         }
 
     def between_steps(
-        self, step: int, last: int, test: Split, tests: list[list[int]], before: dict
+        self,
+        step: int,
+        order: list[list[int]],
+        train: Split,
+        test: Split,
+        tests: list[list[int]],
+        before: dict,
     ) -> None:
-        """What runs after a step when due: evaluation, samples, a checkpoint (the last
-        step's evaluation follows the loop; no checkpoint after the last step)."""
-        cfg, every = self.cfg, self.cfg.checkpoint_every
+        """What runs after a step when due: TR-DPO's sync of the reference (then its log-probs
+        for the next steps), evaluation, samples, a checkpoint (the last step's evaluation
+        follows the loop; no checkpoint after the last step)."""
+        cfg, every, last = self.cfg, self.cfg.checkpoint_every, len(order)
+        if self.reference.syncs and step % self.reference.sync_steps == 0 and step < last:
+            self.reference.sync(self.model)
+            self.precompute_reference(train, order, test, tests, step)
         if cfg.eval_every and step % cfg.eval_every == 0 and step < last:
             self.evaluate(test, tests, step)
         if self.sampler is not None and step % cfg.sample_every == 0:
             self.sample(step)
         if self.checkpoints is not None and every and step % every == 0 and step < last:
-            self.checkpoints.save(step, before, self.strategy)
+            extra = {WEIGHTS_FILE: self.reference.state()} if self.reference.syncs else {}
+            self.checkpoints.save(step, before, self.strategy, extra)
 
 
 WARMUPS = ("from_zero", "released")

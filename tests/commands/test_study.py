@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import statistics
 import subprocess
 import sys
@@ -16,26 +15,13 @@ import pandas as pd
 import pytest
 
 from rpo_exp.evaluation.winrate import win_rate
-from tests.helpers import CONF, ROOT
-
-
-def tiny_form() -> list[str]:
-    """The overrides of the tiny command in conf/study.yaml's header comment."""
-    header = (CONF / "study.yaml").read_text().split("\ndefaults:")[0].splitlines()
-    lines = [line.removeprefix("#").strip() for line in header]
-    tiny = next(i for i, line in enumerate(lines) if line.startswith("Tiny form"))
-    first = next(i for i in range(tiny, len(lines)) if lines[i].startswith("python -m rpo_exp"))
-    command = [lines[first]]
-    while command[-1].endswith("\\"):
-        command[-1] = command[-1].removesuffix("\\")
-        command.append(lines[first + len(command)])
-    return shlex.split(" ".join(command))[3:]
+from tests.helpers import CONF, ROOT, tiny_form
 
 
 def run_study(out: Path) -> subprocess.CompletedProcess:
     env = os.environ | {"RPO_EXP_CACHE": str(out.parent / "cache"), "PYTHONUNBUFFERED": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "rpo_exp.study", *tiny_form(), f"hydra.run.dir={out}"],
+        [sys.executable, "-m", "rpo_exp.study", *tiny_form("study"), f"hydra.run.dir={out}"],
         capture_output=True, text=True, timeout=900, cwd=ROOT, env=env,
     )  # fmt: skip
 
@@ -101,7 +87,7 @@ def test_a_rerun_trains_and_computes_nothing(study) -> None:
     again = run_study(out)
     assert again.returncode == 0, again.stderr[-3000:]
     logs = again.stdout + again.stderr
-    assert "reusing the on-policy data" in logs
+    assert "already holds the on-policy data of this config: reused" in logs
     assert logs.count("every run finished, skipped") == 3 and "training:" not in logs
     assert "responses in" not in logs  # no generation: every run's and the initial's reused
     assert (out / "study.csv").read_text() == before

@@ -31,6 +31,8 @@ TRAIN_REFUSED = {  # overrides (space-separated) -> what the message must say
     r"loss\. \(e\.g\. loss\.tau=0\.1",
     "+foo=1": "foo: unknown top-level key; valid top-level keys: model, dataset, loss",
     "seed=abc": "seed=abc: Value 'abc' of type 'str' could not be converted to Integer",
+    "reference.sync_steps=x": "reference.sync_steps=x: Value 'x' of type 'str'",
+    "reference=none reference.mixup_alpha=2": r"reference.mixup_alpha=2: must be in \(0, 1\]",
     "protocol.contrast_block=abc": "protocol.contrast_block=abc: Value 'abc' of type 'str' could",
     "protocol.contrast_block=0": "protocol.contrast_block=0: must be a positive integer",
     # moved keys, set without Hydra's `+` check (a YAML of one's own, `+key=`): the new key named
@@ -163,6 +165,10 @@ SAMPLING_REFUSED = {  # (config, overrides) -> message
     ("study", "study.steps=abc"): "study.steps=abc: Value 'abc' of type 'str' could not be",
     ("study", "+study.foo=1"): "study.foo: unknown key; valid: losses, betas, seeds",
     ("study", "+study.batch_size=2"): "study.batch_size is study.prompts_per_step now",
+    ("iterate", "iterate.reference=last"): "iterate.reference=last: Invalid value 'last'",
+    ("iterate", "iterate.steps=0"): r"iterate.steps=0: must be a positive integer or null",
+    ("iterate", "rounds=0"): r"rounds=0: must be a positive integer",
+    ("iterate", "onpolicy.engine=tgi"): "onpolicy.engine=tgi: Invalid value 'tgi'",
 }
 
 
@@ -171,9 +177,10 @@ SAMPLING_REFUSED = {  # (config, overrides) -> message
     [
         ("config", g, s)
         for g, s in GROUPS.items()
-        if g not in ("eval", "benchmark", "reward", "onpolicy", "study")
+        if g not in ("eval", "benchmark", "reward", "onpolicy", "study", "iterate")
     ]
     + [("study", g, GROUPS[g]) for g in ("eval", "reward", "onpolicy", "study")]
+    + [("iterate", "iterate", GROUPS["iterate"])]
     + [("evaluate", "judge", JudgeSchema), ("evaluate", "benchmark", GROUPS["benchmark"])],
 )
 def test_every_key_of_the_schema_is_in_the_composed_config(
@@ -264,7 +271,7 @@ def test_onpolicy_and_study_refuse_naming_the_key(case: tuple[str, str]) -> None
         check_sampling_command(compose_cfg(*overrides(text), config_name=command), command)
 
 
-@pytest.mark.parametrize("command", ["onpolicy", "study"])
+@pytest.mark.parametrize("command", ["onpolicy", "study", "iterate"])
 def test_onpolicy_and_study_defaults_validate(command: str) -> None:
     check_sampling_command(compose_cfg(config_name=command), command)
 

@@ -18,6 +18,7 @@ from rpo_exp.data.loading import load_split
 from rpo_exp.data.tokenization import tokenize_examples
 from rpo_exp.modeling.adapters import attach
 from rpo_exp.modeling.models import load_policy, load_tokenizer
+from rpo_exp.training.reference import Reference
 from rpo_exp.training.trainer import Split, Trainer
 from tests.helpers import TINY, compose_cfg, run_train
 
@@ -52,7 +53,7 @@ def backward(case: str, accelerator=None, batch: list[int] | None = None, cases=
     split = Split(items, embeddings=embeddings)
     torch.manual_seed(0)
     model = attach(load_policy(cfg.model, vocab_size=len(tokenizer)), cfg.peft)
-    identity = "tiny" if accelerator else None  # ranks share a fresh reference cache
+    reference = Reference("initial", "tiny") if accelerator else None  # a shared fresh cache
     trainer = Trainer(
         cfg=cfg.trainer,
         model=model,
@@ -60,7 +61,7 @@ def backward(case: str, accelerator=None, batch: list[int] | None = None, cases=
         layout=layout,
         pad_id=tokenizer.pad_token_id,
         accelerator=accelerator or Accelerator(cpu=True),
-        reference_identity=identity,
+        reference=reference,
     )
     batch = batch or layout.order(items, cfg.trainer, seed=0)[0]
     split.ref = trainer.reference_table(split, trainer.sequence_keys(split, [batch]), "ref")
