@@ -20,30 +20,7 @@ from rpo_exp.losses.output import (
     check_positive,
     compute_dtype,
 )
-from rpo_exp.losses.pairwise import f_scores, sft_loss, smoothed_logistic
-
-
-def _ratios(
-    policy_chosen_logps: Tensor,
-    policy_rejected_logps: Tensor,
-    ref_chosen_logps: Tensor,
-    ref_rejected_logps: Tensor,
-    beta: float,
-    **lengths: Tensor,
-) -> tuple[Tensor, Tensor]:
-    """Each side's log-ratio log pi/pi_ref, in the loss's compute dtype, inputs checked."""
-    check_1d_same_length(
-        policy_chosen_logps=policy_chosen_logps,
-        policy_rejected_logps=policy_rejected_logps,
-        ref_chosen_logps=ref_chosen_logps,
-        ref_rejected_logps=ref_rejected_logps,
-        **lengths,
-    )
-    check_positive("beta", beta)
-    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
-    chosen = policy_chosen_logps.to(dtype) - ref_chosen_logps.to(dtype)
-    rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
-    return chosen, rejected
+from rpo_exp.losses.pairwise import f_scores, log_ratios, sft_loss, smoothed_logistic
 
 
 def _output(per_item: Tensor, chosen: Tensor, rejected: Tensor, beta: float) -> LossOutput:
@@ -71,7 +48,7 @@ def hinge_loss(
 ) -> LossOutput:
     """SLiC's hinge (Zhao et al. 2023, Eq. 3, with the reference's log-ratio): relu(1 - beta h),
     h = delta(y_w) - delta(y_l) (TRL `hinge`)."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     h = _margin(chosen, rejected, f_divergence, f_alpha)
@@ -92,7 +69,7 @@ def robust_loss(
     """Robust DPO (Chowdhury et al. 2024, Eq. 6): the unbiased loss under a preference flip rate
     eps, ((1 - eps) l(h) - eps l(-h)) / (1 - 2 eps) with l(h) = -logsig(beta h) (TRL
     `robust`)."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     z = beta * _margin(chosen, rejected, f_divergence, f_alpha)
@@ -117,7 +94,7 @@ def exo_pair_loss(
     `exo_pair`; eps > 0)."""
     if not 0.0 < label_smoothing < 0.5:
         raise ValueError(f"label_smoothing must be in (0, 0.5) for exo_pair, got {label_smoothing}")
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     z = beta * _margin(chosen, rejected, f_divergence, f_alpha)
@@ -138,7 +115,7 @@ def nca_pair_loss(
 ) -> LossOutput:
     """NCA on a pair (Chen et al. 2024, Eq. 11, K = 2): -logsig(r_w) - 1/2 logsig(-r_w) -
     1/2 logsig(-r_l), r = beta delta (TRL `nca_pair`)."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     r_w, r_l = beta * chosen, beta * rejected
@@ -156,7 +133,7 @@ def bco_pair_loss(
 ) -> LossOutput:
     """BCO on a pair (Jung et al. 2024, Eq. 5, as TRL 1.16's `bco_pair`, without a reward
     shift): -logsig(beta delta(y_w)) - logsig(-beta delta(y_l))."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     per_item = -F.logsigmoid(beta * chosen) - F.logsigmoid(-beta * rejected)
@@ -173,7 +150,7 @@ def sppo_hard_loss(
 ) -> LossOutput:
     """SPPO with hard probabilities (Wu et al. 2024, Eq. 4.7, P = 1 for the winner):
     (delta(y_w) - 1/(2 beta))^2 + (delta(y_l) + 1/(2 beta))^2 (TRL `sppo_hard`)."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     per_item = (chosen - 0.5 / beta) ** 2 + (rejected + 0.5 / beta) ** 2
@@ -193,7 +170,7 @@ def aot_loss(
     logp(y_w) - logp(y_l) and the reference's, each sorted, matched by rank: the smoothed
     logistic of beta (sorted policy - sorted reference) (TRL `aot`). The whole batch is one
     distribution: the loss couples its items (the trainer computes it on the global batch)."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     dtype = chosen.dtype
@@ -215,7 +192,7 @@ def aot_unpaired_loss(
     """AOT on unpaired data (Melnyk et al. 2024, Eq. 10): the chosen log-ratios and the
     rejected ones each sorted, matched by rank: the smoothed logistic of beta (sorted chosen -
     sorted rejected) (TRL `aot_unpaired`); couples the batch's items, as `aot_loss`."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     delta = torch.sort(chosen, dim=0).values - torch.sort(rejected, dim=0).values
@@ -232,7 +209,7 @@ def apo_zero_loss(
 ) -> LossOutput:
     """APO-zero (D'Oosterlinck et al. 2024, Eq. 7): 1 - sig(beta delta(y_w)) +
     sig(beta delta(y_l)): raise the chosen likelihood, lower the rejected (TRL `apo_zero`)."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     per_item = 1 - torch.sigmoid(beta * chosen) + torch.sigmoid(beta * rejected)
@@ -249,7 +226,7 @@ def apo_down_loss(
 ) -> LossOutput:
     """APO-down (D'Oosterlinck et al. 2024, Eq. 8): sig(beta delta(y_w)) + 1 - sig(beta
     (delta(y_w) - delta(y_l))): lower both, the rejected more (TRL `apo_down`)."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     per_item = torch.sigmoid(beta * chosen) + 1 - torch.sigmoid(beta * (chosen - rejected))
@@ -270,7 +247,7 @@ def discopop_loss(
     """DiscoPOP's log-ratio modulated loss (Chan Lu et al. 2024, Eq. 5): with z = beta h and
     m = sig(z / tau), (1 - m) (-logsig(z)) + m e^-z (TRL `discopop`, `discopop_tau`)."""
     check_positive("discopop_tau", discopop_tau)
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     z = beta * _margin(chosen, rejected, f_divergence, f_alpha)
@@ -293,7 +270,7 @@ def sigmoid_norm_loss(
 ) -> LossOutput:
     """DPO on length-averaged log-ratios: -logsig(beta (s_w/|y_w| - s_l/|y_l|)), s the (f-)
     score of each side's log-ratio (TRL `sigmoid_norm`)."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps,
         policy_rejected_logps,
         ref_chosen_logps,
@@ -322,7 +299,7 @@ def rdpo_loss(
 ) -> LossOutput:
     """R-DPO (Park et al. 2024, Eq. 9): -logsig(beta h - alpha (|y_w| - |y_l|)): DPO with a
     penalty on the chosen response's extra length (tokens)."""
-    chosen, rejected = _ratios(
+    chosen, rejected = log_ratios(
         policy_chosen_logps,
         policy_rejected_logps,
         ref_chosen_logps,

@@ -66,6 +66,29 @@ def f_scores(
     raise ValueError(f"f_divergence must be one of {', '.join(F_DIVERGENCES)}, got {f_divergence}")
 
 
+def log_ratios(
+    policy_chosen_logps: Tensor,
+    policy_rejected_logps: Tensor,
+    ref_chosen_logps: Tensor,
+    ref_rejected_logps: Tensor,
+    beta: float,
+    **lengths: Tensor,
+) -> tuple[Tensor, Tensor]:
+    """Each side's log-ratio log pi/pi_ref, in the loss's compute dtype, inputs checked."""
+    check_1d_same_length(
+        policy_chosen_logps=policy_chosen_logps,
+        policy_rejected_logps=policy_rejected_logps,
+        ref_chosen_logps=ref_chosen_logps,
+        ref_rejected_logps=ref_rejected_logps,
+        **lengths,
+    )
+    check_positive("beta", beta)
+    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
+    chosen = policy_chosen_logps.to(dtype) - ref_chosen_logps.to(dtype)
+    rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
+    return chosen, rejected
+
+
 def dpo_loss(
     policy_chosen_logps: Tensor,
     policy_rejected_logps: Tensor,
@@ -80,16 +103,9 @@ def dpo_loss(
     """DPO (DPO paper Eq. 7; RPO paper Eq. 3): -(1-eps) logsig(beta h) - eps logsig(-beta h),
     h = delta(y_w) - delta(y_l); eps > 0 is conservative DPO (cDPO); another `f_divergence`
     is f-DPO (`f_scores`)."""
-    check_1d_same_length(
-        policy_chosen_logps=policy_chosen_logps,
-        policy_rejected_logps=policy_rejected_logps,
-        ref_chosen_logps=ref_chosen_logps,
-        ref_rejected_logps=ref_rejected_logps,
+    chosen, rejected = log_ratios(
+        policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
-    check_positive("beta", beta)
-    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
-    chosen = policy_chosen_logps.to(dtype) - ref_chosen_logps.to(dtype)
-    rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
     scored_chosen, scored_rejected = f_scores(chosen, rejected, f_divergence, f_alpha)
     h = scored_chosen - scored_rejected
     return LossOutput(
@@ -112,18 +128,11 @@ def ipo_loss(
 ) -> LossOutput:
     """IPO (IPO paper Eq. 17; RPO paper Eq. 5): (h_n - 1/(2 beta))^2 with
     h_n = delta(y_w)/|y_w| - delta(y_l)/|y_l|; length_normalize=False: the sum form h."""
-    check_1d_same_length(
-        policy_chosen_logps=policy_chosen_logps,
-        policy_rejected_logps=policy_rejected_logps,
-        ref_chosen_logps=ref_chosen_logps,
-        ref_rejected_logps=ref_rejected_logps,
-        chosen_lengths=chosen_lengths,
-        rejected_lengths=rejected_lengths,
-    )
-    check_positive("beta", beta)
-    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
-    chosen = policy_chosen_logps.to(dtype) - ref_chosen_logps.to(dtype)
-    rejected = policy_rejected_logps.to(dtype) - ref_rejected_logps.to(dtype)
+    chosen, rejected = log_ratios(
+        policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta,
+        chosen_lengths=chosen_lengths, rejected_lengths=rejected_lengths,
+    )  # fmt: skip
+    dtype = chosen.dtype
     if length_normalize:
         check_lengths(chosen_lengths=chosen_lengths, rejected_lengths=rejected_lengths)
         h = chosen / chosen_lengths.to(dtype) - rejected / rejected_lengths.to(dtype)
