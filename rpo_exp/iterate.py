@@ -9,8 +9,8 @@ Round r = 1..R, in `<out>/round_<r>/`:
 2. `run/`: one training run of `iterate.loss` on that data (`dataset=scored`; pairwise losses
    through `dataset.pairing`) from the round's policy, `iterate.steps` steps of
    `iterate.prompts_per_step` prompts, with `iterate.train`'s overrides. Its reference is round
-   1's policy (`iterate.reference=initial`: `reference=model`) or its own start
-   (`previous`: `reference=initial`, as TRL's and SimPO's iterative recipes do).
+   1's policy (`iterate.reference=initial`: `reference=model`, unless `iterate.train` picks
+   another `reference=`) or its own start (`previous`: `reference=initial`).
 
 `rounds.csv` then holds a row per round: the reward of the samples of the policy it started
 from (train and held-out prompts) and its run's evaluation before and after. A randomly
@@ -43,6 +43,7 @@ from rpo_exp.config.validation import check_sampling_command, validate
 from rpo_exp.modeling.models import inference_model, load_tokenizer, model_from
 from rpo_exp.onpolicy import SPLITS, ensure
 from rpo_exp.train import run
+from rpo_exp.training.objective import Objective
 from rpo_exp.training.runrecord import HydraRecord
 
 log = logging.getLogger("rpo_exp.iterate")
@@ -101,8 +102,6 @@ def round_train_config(
         f"trainer.max_length={on.max_prompt_length + on.max_new_tokens + 8}",
         "hydra.job.name=train",
     ]
-    if it.reference == "initial" and index > 1:
-        overrides += ["reference=model", f"reference.name_or_path={first.name_or_path}"]
     try:
         composed = compose("config", overrides=[*overrides, *it.train], return_hydra_config=True)
     except HydraException as err:  # e.g. iterate.loss=bogus: Hydra's one-line reason
@@ -113,6 +112,9 @@ def round_train_config(
     with open_dict(composed):
         hydra = OmegaConf.create({"hydra": composed.pop("hydra")})
         composed.model = policy  # the round's start; iterate's model.* settings
+    moved = it.reference == "initial" and index > 1 and composed.reference.name == "initial"
+    if moved and Objective.from_config(composed.loss, composed.protocol).needs_reference:
+        composed.reference.name, composed.reference.name_or_path = "model", first.name_or_path
     return composed, hydra
 
 
