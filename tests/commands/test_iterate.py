@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.helpers import ROOT, TINY, run_cli, tiny_form
+from tests.helpers import CONF, ROOT, TINY, run_cli, tiny_form
 
 
 def command(out: Path) -> list[str]:
@@ -89,3 +89,31 @@ def test_bad_settings_exit_2_naming_the_key(tmp_path, overrides: list[str], mess
     assert done.returncode == 2, done.stderr[-2000:]
     assert re.search(message, done.stderr), done.stderr[-2000:]
     assert not (tmp_path / "round_1").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reference"),
+    [
+        (["iterate.loss=dpo"], "model"),  # round 1's policy
+        (["iterate.loss=dpo", "iterate.reference=previous"], "initial"),  # the round's start
+        (["iterate.loss=simpo"], "initial"),  # no reference to move
+        (["iterate.loss=dpo", "iterate.train=['reference=none']"], "none"),  # the user's choice
+    ],
+)
+def test_round_two_reference(tmp_path, overrides: list[str], reference: str) -> None:
+    from hydra import compose, initialize_config_dir
+
+    from rpo_exp.iterate import round_train_config
+    from rpo_exp.modeling.models import model_from
+
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+        cfg = compose("iterate", [*TINY[:1], *overrides])
+        first = model_from(cfg.model, str(tmp_path / "initial"))
+        policy = model_from(cfg.model, str(tmp_path / "round_1" / "run" / "final"))
+        train_cfg, hydra = round_train_config(cfg, policy, first, tmp_path / "data", 2)
+    assert train_cfg.reference.name == reference
+    moved = first.name_or_path if reference == "model" else None
+    assert train_cfg.reference.name_or_path == moved
+    assert train_cfg.model.name_or_path == policy.name_or_path
+    assert train_cfg.dataset.path == str(tmp_path / "data" / "train.jsonl")
+    assert hydra.hydra.job.name == "train" and "hydra" not in train_cfg
