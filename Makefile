@@ -1,6 +1,7 @@
 # rpo_exp: `make train` and `make test` work on a fresh machine (they install first).
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
+TEST_WORKERS ?= 2
 PIP    := $(PY) -m pip install -q -c constraints.txt
 STAMP  := $(VENV)/.installed
 JUDGE  := $(VENV)/.judge-installed
@@ -70,9 +71,11 @@ install-sre-minilm: install
 train: install
 	$(PY) -m rpo_exp.train $(ARGS)
 
+# Two workers (TEST_WORKERS, one per core here): most tests spend their time in one
+# single-threaded process; each test module stays on one worker (its module fixtures run once).
 test: install
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest --durations=20 $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --durations=20 $(PYTEST_ARGS)
 
 test-slow: install install-judge install-vllm install-benchmarks
 	RPO_EXP_VLLM_PYTHON=$(abspath $(VLLM_VENV))/bin/python $(PY) -m pytest -m slow $(PYTEST_ARGS)
