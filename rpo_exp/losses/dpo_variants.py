@@ -15,12 +15,16 @@ from torch import Tensor
 
 from rpo_exp.losses.output import (
     LossOutput,
-    check_1d_same_length,
     check_lengths,
     check_positive,
-    compute_dtype,
 )
-from rpo_exp.losses.pairwise import f_scores, log_ratios, sft_loss, smoothed_logistic
+from rpo_exp.losses.pairwise import (
+    f_scores,
+    length_averaged,
+    log_ratios,
+    sft_loss,
+    smoothed_logistic,
+)
 
 
 def _output(per_item: Tensor, chosen: Tensor, rejected: Tensor, beta: float) -> LossOutput:
@@ -325,21 +329,13 @@ def orpo_loss(
     -logsig(log odds(y_w) - log odds(y_l)), odds(y) = P(y) / (1 - P(y)) with P(y) the mean
     token probability exp(logp(y)/|y|); no reference model. Rewards beta logp(y)/|y|, as
     TRL's ORPO logs them."""
-    check_1d_same_length(
-        policy_chosen_logps=policy_chosen_logps,
-        policy_rejected_logps=policy_rejected_logps,
-        chosen_lengths=chosen_lengths,
-        rejected_lengths=rejected_lengths,
+    chosen, rejected = length_averaged(
+        policy_chosen_logps, policy_rejected_logps, chosen_lengths, rejected_lengths, beta
     )
-    check_positive("beta", beta)
-    check_lengths(chosen_lengths=chosen_lengths, rejected_lengths=rejected_lengths)
-    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
-    chosen = policy_chosen_logps.to(dtype) / chosen_lengths.to(dtype)
-    rejected = policy_rejected_logps.to(dtype) / rejected_lengths.to(dtype)
     log_odds = (chosen - rejected) - (
         torch.log1p(-torch.exp(chosen)) - torch.log1p(-torch.exp(rejected))
     )
-    nll = sft_loss(policy_chosen_logps, chosen_lengths).loss.to(dtype)
+    nll = sft_loss(policy_chosen_logps, chosen_lengths).loss.to(chosen.dtype)
     return LossOutput(
         loss=nll - beta * F.logsigmoid(log_odds).mean(),
         chosen_rewards=beta * chosen.detach(),

@@ -145,6 +145,28 @@ def ipo_loss(
     )
 
 
+def length_averaged(
+    policy_chosen_logps: Tensor,
+    policy_rejected_logps: Tensor,
+    chosen_lengths: Tensor,
+    rejected_lengths: Tensor,
+    beta: float,
+) -> tuple[Tensor, Tensor]:
+    """Each side's logp(y)/|y| (the reference-free losses' score), in the loss's compute
+    dtype, inputs checked."""
+    check_1d_same_length(
+        policy_chosen_logps=policy_chosen_logps,
+        policy_rejected_logps=policy_rejected_logps,
+        chosen_lengths=chosen_lengths,
+        rejected_lengths=rejected_lengths,
+    )
+    check_positive("beta", beta)
+    check_lengths(chosen_lengths=chosen_lengths, rejected_lengths=rejected_lengths)
+    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
+    chosen = policy_chosen_logps.to(dtype) / chosen_lengths.to(dtype)
+    return chosen, policy_rejected_logps.to(dtype) / rejected_lengths.to(dtype)
+
+
 def simpo_loss(
     policy_chosen_logps: Tensor,
     policy_rejected_logps: Tensor,
@@ -156,17 +178,10 @@ def simpo_loss(
 ) -> LossOutput:
     """SimPO (SimPO paper Eq. 6): -logsig(beta (logp(y_w)/|y_w| - logp(y_l)/|y_l|) - gamma),
     gamma = beta * gamma_beta_ratio; no reference model. Rewards beta * logp(y)/|y|."""
-    check_1d_same_length(
-        policy_chosen_logps=policy_chosen_logps,
-        policy_rejected_logps=policy_rejected_logps,
-        chosen_lengths=chosen_lengths,
-        rejected_lengths=rejected_lengths,
+    chosen, rejected = length_averaged(
+        policy_chosen_logps, policy_rejected_logps, chosen_lengths, rejected_lengths, beta
     )
-    check_positive("beta", beta)
-    check_lengths(chosen_lengths=chosen_lengths, rejected_lengths=rejected_lengths)
-    dtype = compute_dtype(policy_chosen_logps, policy_rejected_logps)
-    chosen = beta * policy_chosen_logps.to(dtype) / chosen_lengths.to(dtype)
-    rejected = beta * policy_rejected_logps.to(dtype) / rejected_lengths.to(dtype)
+    chosen, rejected = beta * chosen, beta * rejected
     gamma = beta * gamma_beta_ratio
     return LossOutput(
         loss=-F.logsigmoid(chosen - rejected - gamma).mean(),
