@@ -25,7 +25,7 @@ from rpo_exp.modeling.adapters import adapter_identity, attach, quantization
 from rpo_exp.modeling.embeddings import embed_prompts
 from rpo_exp.modeling.models import load_policy, load_tokenizer, model_identity
 from rpo_exp.training.checkpoint import Checkpoints, refuse_pickles
-from rpo_exp.training.distributed import on_main
+from rpo_exp.training.distributed import leave_together, on_main
 from rpo_exp.training.final import save_final, write_summary
 from rpo_exp.training.layouts import BatchLayout
 from rpo_exp.training.reference import load_reference
@@ -111,10 +111,12 @@ def _train(
         if tracker:
             tracker.close()
     state = trainer.strategy.full_state_dict()  # whole weights (FSDP gathers them)
-    if not main:
-        return {}
-    save_final(cfg, model, tokenizer, state, run_dir)
-    return write_summary(run_dir, started, before, after)
+    summary = {}
+    if main:
+        save_final(cfg, model, tokenizer, state, run_dir)
+        summary = write_summary(run_dir, started, before, after)
+    leave_together()
+    return summary
 
 
 def _resume_point(

@@ -104,3 +104,13 @@ def on_main(fn: Callable[[], T], main: bool) -> T | None:
     if problem is not None:
         raise ConfigError(problem)
     return result
+
+
+def leave_together() -> None:
+    """The end of a multi-process run: every rank waits for the others (the main process's
+    final save), then leaves the process group. A rank that exits while the group is still
+    live elsewhere can abort in the backend's teardown (gloo: `terminate called without an
+    active exception`), failing the launcher on a run that had finished."""
+    if Ranks.current().world > 1:
+        dist.barrier()
+        dist.destroy_process_group()
