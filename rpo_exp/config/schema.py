@@ -509,12 +509,18 @@ def loss_fields(fn_name: str) -> list[tuple]:
     hyperparameters (typed by its annotations, defaults from its signature), for a loss that
     takes weights `contrast_weights`' options and `unpaired` (pairs as independent items,
     M x N), `gather` (docs/method.md, "Multi-process training") and `sft_weight` (the chosen
-    responses' NLL added, docs/method.md, "Combined losses")."""
+    responses' NLL added, docs/method.md, "Combined losses") and `ld_alpha` (LD-DPO's weight of
+    the tokens past a pair's shared length, docs/method.md, "Length-desensitized log-probs")."""
     rows = [("name", str), ("fn", str), *_parameter_fields(getattr(losses, fn_name))]
     if _takes_weights(fn_name):
         rows += _parameter_fields(contrast_weights, WEIGHTING_OPTIONS)
         rows.append(("unpaired", bool, field(default=False)))
-    return [*rows, ("gather", bool, field(default=True)), ("sft_weight", float, field(default=0.0))]
+    return [
+        *rows,
+        ("gather", bool, field(default=True)),
+        ("sft_weight", float, field(default=0.0)),
+        ("ld_alpha", float | None, field(default=None)),
+    ]
 
 
 @dataclass
@@ -527,6 +533,7 @@ class MixSchema:  # loss=mix (docs/method.md, "Combined losses")
     options: dict[str, Any] = field(default_factory=dict)  # other shared hyperparameters
     gather: bool = True
     sft_weight: float = 0.0
+    ld_alpha: float | None = None
 
 
 def _takes_weights(fn_name: str) -> bool:

@@ -87,11 +87,28 @@ def sequence_logps(
     model: PreTrainedModel, batch: SequenceBatch, chunk_tokens: int | None = CHUNK_TOKENS
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(logp(y) per sequence, |y| per sequence) for the sequences of a packed `batch`: the sums
-    of `token_logps`."""
+    of `token_logps` (LD-DPO's weighted sums where `batch.tail` is set)."""
     tokens = token_logps(model, batch, chunk_tokens)
     owner = batch.sequence.to(tokens.device)
+    lengths = torch.bincount(owner, minlength=batch.size)
+    if batch.tail is not None:
+        tail = batch.tail.to(tokens.device)
+        return desensitized_sums(tokens, owner, batch.size, tail, batch.tail_weight), lengths
     logps = torch.zeros(batch.size, device=tokens.device, dtype=tokens.dtype)
-    return logps.index_add(0, owner, tokens), torch.bincount(owner, minlength=batch.size)
+    return logps.index_add(0, owner, tokens), lengths
+
+
+def desensitized_sums(
+    tokens: torch.Tensor, owner: torch.Tensor, size: int, tail: torch.Tensor, alpha: float
+) -> torch.Tensor:
+    """LD-DPO's log-prob of each of `size` sequences (Liu et al. 2024, "Length Desensitization
+    in Direct Preference Optimization"; docs/method.md, "Length-desensitized log-probs"): the
+    sum of its tokens' log-probs up to its pair's shared length plus `alpha` times the sum of
+    the rest (`tail`), summed apart as TRL sums them. `owner`: each token's sequence."""
+    zeros = torch.zeros(size, device=tokens.device, dtype=tokens.dtype)
+    shared = zeros.index_add(0, owner, tokens.masked_fill(tail, 0.0))
+    rest = zeros.index_add(0, owner, tokens.masked_fill(~tail, 0.0))
+    return shared + alpha * rest
 
 
 def attention_mask(model: PreTrainedModel, batch: SequenceBatch):

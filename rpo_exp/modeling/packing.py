@@ -27,6 +27,18 @@ class SequenceBatch:
     sequence: Tensor  # [tokens]
     size: int  # number of sequences
     padding_free: bool = False  # `padding_free`'s layout: one row, no prompt sharing
+    # LD-DPO (`desensitize`): True on the scored tokens past their pair's shared length, which
+    # count `tail_weight` times in the sequence's log-prob
+    tail: Tensor | None = None  # [tokens]
+    tail_weight: float = 1.0
+
+    def desensitize(self, shared_lengths: Tensor, weight: float) -> None:
+        """Count each sequence's tokens after its first `shared_lengths[i]` `weight` times
+        (docs/method.md, "Length-desensitized log-probs")."""
+        order = torch.arange(len(self.sequence))
+        first = torch.full((self.size,), len(order)).scatter_reduce(0, self.sequence, order, "amin")
+        self.tail = order - first[self.sequence] >= shared_lengths[self.sequence]
+        self.tail_weight = weight
 
 
 Sequences = list[tuple[tuple[int, ...], tuple[int, ...]]]

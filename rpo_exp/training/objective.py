@@ -70,14 +70,15 @@ class Objective:
     dtype: torch.dtype = torch.float32  # protocol.loss_dtype: the loss arithmetic's
     sft_weight: float = 0.0  # loss.sft_weight: the chosen responses' NLL added, this times
     terms: tuple[tuple[str, float, Objective], ...] = ()  # loss=mix: (name, weight, term)
+    ld_alpha: float | None = None  # loss.ld_alpha: LD-DPO's weight of a pair's tail tokens
 
     @classmethod
     def from_config(cls, loss: DictConfig, protocol: DictConfig) -> Objective:
         """The objective of the `loss` group (its keys and types checked by
         `rpo_exp.config.schema`), with `protocol.contrast_block` and `protocol.loss_dtype`
         (docs/reproducing.md), a weighted sum for `loss=mix` (`mixture`), plus
-        `loss.sft_weight` times the chosen responses' NLL; a value no loss can use fails here,
-        naming its key."""
+        `loss.sft_weight` times the chosen responses' NLL, with `loss.ld_alpha` (LD-DPO) on the
+        log-probs; a value no loss can use fails here, naming its key."""
         objective = mixture(loss, protocol) if loss.get("fn") == MIX else cls.single(loss, protocol)
         weight = loss.get("sft_weight", 0.0)
         check_finite({"sft_weight": weight}, {"sft_weight": 0.0})
@@ -88,7 +89,10 @@ class Objective:
                 f"loss.sft_weight={weight} adds the NLL of chosen responses: loss={loss.name} "
                 f"({objective.kind} batches) has none; use it with a paired or contrast loss"
             )
-        return dataclasses.replace(objective, sft_weight=float(weight))
+        ld_alpha = loss.get("ld_alpha")
+        objective = dataclasses.replace(objective, sft_weight=float(weight), ld_alpha=ld_alpha)
+        check_ld_alpha(objective)
+        return objective
 
     @classmethod
     def single(cls, loss: DictConfig, protocol: DictConfig) -> Objective:
@@ -325,6 +329,41 @@ def check_bounds(kwargs: dict[str, object], fn_name: str = "") -> None:
         for key, (valid, what) in bounds.items():
             if key in kwargs and not valid(kwargs[key]):
                 raise ConfigError(f"loss.{key}={kwargs[key]}: must be {what}")
+
+
+def check_ld_alpha(objective: Objective) -> None:
+    """`loss.ld_alpha`: null, or a weight in [0, 1] of the tokens past a pair's shared length
+    (docs/method.md, "Length-desensitized log-probs"), for losses on (chosen, rejected) pairs (a
+    contrast, KTO or group batch has no single partner to share a length with) with a reference
+    and no NLL term (TRL's takes the plain log-probs, this one would take the weighted ones)."""
+    ld_alpha = objective.ld_alpha
+    if ld_alpha is None:
+        return
+    check_finite({"ld_alpha": ld_alpha}, {"ld_alpha": 0.0})
+    if not 0 <= ld_alpha <= 1:
+        raise ConfigError(
+            f"loss.ld_alpha={ld_alpha}: must be in [0, 1] (1: plain log-probs) or null (off)"
+        )
+    if objective.kind != "pairwise":
+        raise ConfigError(
+            f"loss.ld_alpha={ld_alpha} weighs the tokens past the length a chosen and its rejected "
+            f"response share: loss={objective.name} ({objective.kind} batches) has no such pairs; "
+            "use a pairwise loss (dpo, ipo, hinge, ..., or a mix of them)"
+        )
+    if objective.sft_weight:
+        raise ConfigError(
+            f"loss.ld_alpha={ld_alpha} with loss.sft_weight={objective.sft_weight}: the NLL would "
+            "take the length-desensitized log-probs, TRL's takes the plain ones; drop one"
+        )
+    plain = [
+        t.name for t in [t for _, _, t in objective.terms] or [objective] if not t.needs_reference
+    ]
+    if plain:
+        raise ConfigError(
+            f"loss.ld_alpha={ld_alpha} is LD-DPO's, for the losses with a reference (DPO and its "
+            f"variants, as TRL): {', '.join(plain)} takes none (an NLL or length-normalised "
+            "log-probs would take the weighted sums)"
+        )
 
 
 def contrast_options(loss: DictConfig) -> dict[str, object]:

@@ -63,6 +63,10 @@ class Split:
         """|y|: every response token is scored (prompts have at least one token)."""
         return torch.tensor([len(self.sequence(k)[1]) for k in keys])
 
+    def shared_lengths(self, keys: list[SeqKey]) -> torch.Tensor:
+        """min(|y_w|, |y_l|) of each keyed response's pair (LD-DPO's shared length)."""
+        return torch.tensor([min(map(len, self.items[k[1]].response_ids[:2])) for k in keys])
+
 
 def eval_subset(n: int, cfg: DictConfig) -> list[int]:
     """At most `trainer.eval_max_examples` of n test items: the same seeded choice for every
@@ -141,7 +145,10 @@ class Trainer:
         """logp(y) of each keyed sequence: one packed forward of the policy (or of `scorer`),
         each prompt once."""
         scorer = scorer or self.scorer
-        return scorer(collate_for(self.model, [split.sequence(k) for k in keys], self.pad_id))
+        batch = collate_for(self.model, [split.sequence(k) for k in keys], self.pad_id)
+        if self.objective.ld_alpha is not None:  # the reference's too, as TRL's
+            batch.desensitize(split.shared_lengths(keys), self.objective.ld_alpha)
+        return scorer(batch)
 
     def scored(self, split: Split, keys: list[SeqKey], ranks: Ranks) -> torch.Tensor:
         """logp(y) of every key: each rank scores its shard, then all are gathered."""
@@ -188,8 +195,10 @@ class Trainer:
             table = self.logps_table(split, wanted, desc, scorer)
             return torch.tensor([table[k] for k in wanted])
 
-        store = ValueStore("reference", f"{self.reference.identity}:{self.numerics}")
-        hashes = [digest(split.sequence(k)) for k in unique]
+        ld_alpha = self.objective.ld_alpha
+        name = f"{self.reference.identity}:{self.numerics}"
+        store = ValueStore("reference", name if ld_alpha is None else f"{name}:ld{ld_alpha}")
+        hashes = self.cache_keys(split, unique)
         if self.ranks.world == 1:
             values, computed = store.get_or_compute(hashes, compute)
         else:  # computing is a collective: no rank may wait on the file lock
@@ -201,6 +210,14 @@ class Trainer:
             values, computed = torch.stack([table[h] for h in hashes]), len(added)
         log.info("%s: %d computed, %d from the cache", desc, computed, len(unique) - computed)
         return dict(zip(unique, values.tolist(), strict=True))
+
+    def cache_keys(self, split: Split, keys: list[SeqKey]) -> list[str]:
+        """Each sequence's key in the reference cache: its tokens, and its pair's shared length
+        under LD-DPO (the log-prob depends on it)."""
+        if self.objective.ld_alpha is None:
+            return [digest(split.sequence(k)) for k in keys]
+        cuts = split.shared_lengths(keys).tolist()
+        return [digest(split.sequence(k), cut) for k, cut in zip(keys, cuts, strict=True)]
 
     def sequence_keys(self, split: Split, batches: list[list[int]]) -> list[SeqKey]:
         """Every sequence (graded and frozen) that `batches` use."""

@@ -120,6 +120,12 @@ def test_every_variant_trains_from_the_command_line(tmp_path: Path) -> None:
         (["loss=mix", "loss.terms=[dpo,rpo]", "loss.weights=[1,1]"], "rpo needs contrast"),
         (["loss=mix", "loss.terms=[dpo]", "loss.weights=[1,2]"], "one weight per term"),
         (["loss=mix", "+loss.options.gamma_beta_ratio=1"], "taken by none of"),
+        (["loss=dpo", "loss.ld_alpha=1.5"], r"loss.ld_alpha=1.5: must be in \[0, 1\]"),
+        (["loss=rpo", "loss.ld_alpha=0.5"], "loss=rpo .contrast batches. has no such pairs"),
+        (["loss=kto", "loss.ld_alpha=0.5"], "loss=kto .kto batches. has no such pairs"),
+        (["loss=simpo", "loss.ld_alpha=0.5"], "simpo takes none"),
+        (["loss=mix", "loss.ld_alpha=0.5"], "sft takes none"),
+        (["loss=dpo", "loss.ld_alpha=0.5", "loss.sft_weight=1"], "with loss.sft_weight=1.0"),
     ],
 )
 def test_options_out_of_their_domain_are_refused_before_training(

@@ -24,6 +24,8 @@ PROMPT = 3  # prompt tokens before each completion (completion_mask 0 there)
 class LogProbs(torch.nn.Module):
     """A stand-in model: per-token log-probs (a parameter), zero outside the completions."""
 
+    is_gradient_checkpointing = False  # read by TRL's reference forward
+
     def __init__(self, per_token: torch.Tensor, mask: torch.Tensor):
         super().__init__()
         self.per_token = torch.nn.Parameter(per_token)
@@ -224,3 +226,48 @@ def test_a_mix_is_the_weighted_sum_of_its_terms_and_trls_mpo() -> None:
     assert out.loss.item() == pytest.approx(total)
     for name, part in parts.items():
         assert out.metrics[f"loss/{name}"].item() == pytest.approx(part)
+
+
+@pytest.mark.parametrize(("n", "beta"), [(1, 0.1), (4, 0.5), (7, 2.0)])
+@pytest.mark.parametrize("ld_alpha", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize(("ours", "loss_type"), [("dpo_loss", "sigmoid"), ("hinge_loss", "hinge")])
+def test_ld_alpha_equals_trls_ld_dpo(
+    ours: str, loss_type: str, ld_alpha: float, n: int, beta: float
+) -> None:
+    """`loss.ld_alpha` (LD-DPO): each sequence's log-prob as a packed batch gives it
+    (`SequenceBatch.desensitize`, `desensitized_sums`) equals TRL 1.16's with `ld_alpha`, for
+    the policy and for the reference (TRL's reference forward, not precomputed), loss and
+    gradients."""
+    from rpo_exp.modeling.logprobs import desensitized_sums
+    from rpo_exp.modeling.packing import collate
+
+    per_token, mask, _, _ = batch(n, seed=n * 17 + int(beta * 10))
+    ref_per_token = -torch.rand(per_token.shape, generator=torch.Generator().manual_seed(n)) * 2
+    shift = mask[:, 1:]
+    model = LogProbs(per_token.clone(), shift)
+    trainer = trl_trainer(model, loss_type, beta)
+    trainer.ld_alpha, trainer.precompute_ref_logps = ld_alpha, False
+    trainer.ref_model = LogProbs(ref_per_token, shift).requires_grad_(False)
+    inputs = {
+        "input_ids": torch.zeros_like(mask, dtype=torch.long),
+        "attention_mask": torch.ones_like(mask, dtype=torch.long),
+        "completion_mask": mask,
+    }
+    theirs = trainer._compute_loss(model, inputs, return_outputs=False)
+    theirs.backward()
+
+    lengths = mask.sum(dim=1).long()  # the same responses as sequences of a packed batch
+    sequences = [((100 + i, 1, 2), (5,) * int(k)) for i, k in enumerate(lengths)]
+    packed = collate(sequences, pad_id=0)
+    packed.desensitize(torch.minimum(lengths[:n], lengths[n:]).repeat(2), ld_alpha)
+    ours_model = LogProbs(per_token.clone(), shift)
+    logps = [
+        desensitized_sums(t[shift.bool()], packed.sequence, packed.size, packed.tail, ld_alpha)
+        for t in (ours_model(input_ids=None).log_probs, ref_per_token)
+    ]
+    mine = getattr(losses, ours)(logps[0][:n], logps[0][n:], logps[1][:n], logps[1][n:], beta=beta)
+    mine.loss.backward()
+    torch.testing.assert_close(mine.loss, theirs, rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(
+        ours_model.per_token.grad, model.per_token.grad, rtol=1e-6, atol=1e-6
+    )
