@@ -18,6 +18,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from rpo_exp.config.entry import command
+from rpo_exp.config.schema import schema_defaults
 from rpo_exp.config.validation import validate
 from rpo_exp.data.loading import cross_split_duplicates
 from rpo_exp.data.prepare import prepare_split
@@ -130,7 +131,8 @@ def _resume_point(
     resume = checkpoints.latest() if cfg.trainer.resume == "auto" and not overwrite else None
     if resume is not None:
         path, progress = resume
-        on_main(lambda: check_resumable(progress.get("config", {}), cfg, path), main)
+        saved = progress.get("config", {})
+        on_main(lambda: check_resumable(saved, cfg, path, schema_defaults(cfg)), main)
         on_main(lambda: refuse_pickles(path), main)
     return resume
 

@@ -27,6 +27,7 @@ from omegaconf.errors import ConfigKeyError, ValidationError
 
 from rpo_exp import losses
 from rpo_exp.common.errors import ConfigError
+from rpo_exp.common.trees import flatten
 from rpo_exp.data.conversions import PAIRINGS
 from rpo_exp.data.loading import BAD_ROW_POLICIES
 from rpo_exp.data.rendering import PROMPT_FORMATS
@@ -619,6 +620,20 @@ def check_schema(cfg: DictConfig, command: str = "train") -> None:
                     f"loss={node.get('name')}: unknown keys {extra} for {node.fn}; valid: {valid}"
                 )
         _merge(f"{group}.", schema, node)
+
+
+def schema_defaults(cfg: DictConfig) -> dict[str, Any]:
+    """The schema's default of every key of `cfg`'s groups (for its choice of each group: the
+    loss function's own keys), flattened to `group.key`: what a config written before a key
+    existed meant by it."""
+    defaults: dict[str, Any] = {}
+    for group in cfg:
+        node = cfg[group]
+        schema = group_schema(group, node) if isinstance(node, DictConfig) else None
+        if schema is not None:
+            values = OmegaConf.to_container(OmegaConf.structured(schema), enum_to_str=True)
+            defaults |= flatten({group: values})
+    return defaults
 
 
 def _is_group(top: type, key: str) -> bool:

@@ -121,13 +121,19 @@ def run_record(cfg: DictConfig) -> dict:
     return OmegaConf.to_container(cfg, resolve=True)
 
 
-def check_resumable(saved: dict, cfg: DictConfig, checkpoint: Path) -> None:
+def check_resumable(
+    saved: dict, cfg: DictConfig, checkpoint: Path, defaults: dict | None = None
+) -> None:
     """Refuse to resume `checkpoint` under a config that computes something else than the one
-    that made it; keys in `UNTRACKED` may differ."""
+    that made it; keys in `UNTRACKED` may differ, and a key the checkpoint's config lacks (one
+    added since) may hold its default (`defaults`, flattened: `config.schema.schema_defaults`),
+    which computes what the run computed before the key existed."""
     old, new = flatten(saved), flatten(run_record(cfg))
+    defaults = defaults or {}
+    added = {k for k in new.keys() - old.keys() if k in defaults and new[k] == defaults[k]}
     differ = sorted(
         k for k in old.keys() | new.keys()
-        if old.get(k, "<unset>") != new.get(k, "<unset>") and not _untracked(k)
+        if old.get(k, "<unset>") != new.get(k, "<unset>") and not _untracked(k) and k not in added
     )  # fmt: skip
     if differ:
         shown = "; ".join(

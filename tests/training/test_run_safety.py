@@ -18,11 +18,12 @@ from omegaconf import OmegaConf, open_dict
 
 from rpo_exp.common.errors import ConfigError, DivergenceError, StorageError
 from rpo_exp.common.files import sha256_file as _sha256
+from rpo_exp.config.schema import schema_defaults
 from rpo_exp.config.validation import validate
 from rpo_exp.evaluation.pipeline import policy_and_dataset
 from rpo_exp.train import run
 from rpo_exp.training.layouts import chunks
-from rpo_exp.training.rundir import RunDirLock
+from rpo_exp.training.rundir import RunDirLock, check_resumable, run_record
 from tests.helpers import ROOT, TINY, compose_cfg, run_train
 
 FAST = [*TINY, "trainer.max_steps=2", "trainer.batch_size=4", "trainer.micro_batch_size=4"]
@@ -194,6 +195,22 @@ def test_resume_under_another_config_is_refused_naming_the_keys(tmp_path: Path) 
     # logging and checkpointing settings do not change the run: resuming goes on
     run(tiny("trainer.max_steps=3", "trainer.checkpoint_every=2", "logger=none"), tmp_path, "c")
     assert (tmp_path / "summary.json").exists()
+
+
+def test_a_checkpoint_older_than_a_key_resumes_while_the_key_holds_its_default() -> None:
+    """A checkpoint written before a config key existed (its record lacks `loss.ld_alpha` and
+    the `reference` group) resumes under that key's default, which computes what the run did,
+    and is refused under any other value, naming the key."""
+    cfg = tiny("loss=dpo")
+    saved = run_record(cfg)
+    del saved["loss"]["ld_alpha"], saved["reference"]
+    check_resumable(saved, cfg, Path("ckpt"), schema_defaults(cfg))
+    with pytest.raises(ConfigError, match=r"another config \(loss.ld_alpha: '<unset>' -> 0.5\)"):
+        changed = tiny("loss=dpo", "loss.ld_alpha=0.5")
+        check_resumable(saved, changed, Path("ckpt"), schema_defaults(changed))
+    with pytest.raises(ConfigError, match=r"reference.name: '<unset>' -> 'none'"):
+        changed = tiny("loss=dpo", "reference=none")
+        check_resumable(saved, changed, Path("ckpt"), schema_defaults(changed))
 
 
 def test_a_crafted_checkpoint_pickle_is_never_run(tmp_path: Path) -> None:
