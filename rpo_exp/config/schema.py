@@ -509,9 +509,10 @@ def loss_fields(fn_name: str) -> list[tuple]:
     """The `loss` keys of the loss function `fn_name` (docs/method.md): `name`, `fn`, its
     hyperparameters (typed by its annotations, defaults from its signature), for a loss that
     takes weights `contrast_weights`' options and `unpaired` (pairs as independent items,
-    M x N), `gather` (docs/method.md, "Multi-process training") and `sft_weight` (the chosen
-    responses' NLL added, docs/method.md, "Combined losses") and `ld_alpha` (LD-DPO's weight of
-    the tokens past a pair's shared length, docs/method.md, "Length-desensitized log-probs")."""
+    M x N), `gather` (docs/method.md, "Multi-process training"), `sft_weight` (the chosen
+    responses' NLL added, docs/method.md, "Combined losses"), `ld_alpha` (LD-DPO's weight of
+    the tokens past a pair's shared length, docs/method.md, "Length-desensitized log-probs") and
+    `wpo` (WPO's weights on each pair's loss, docs/method.md, "WPO weighting")."""
     rows = [("name", str), ("fn", str), *_parameter_fields(getattr(losses, fn_name))]
     if _takes_weights(fn_name):
         rows += _parameter_fields(contrast_weights, WEIGHTING_OPTIONS)
@@ -521,6 +522,7 @@ def loss_fields(fn_name: str) -> list[tuple]:
         ("gather", bool, field(default=True)),
         ("sft_weight", float, field(default=0.0)),
         ("ld_alpha", float | None, field(default=None)),
+        ("wpo", bool, field(default=False)),
     ]
 
 
@@ -535,6 +537,7 @@ class MixSchema:  # loss=mix (docs/method.md, "Combined losses")
     gather: bool = True
     sft_weight: float = 0.0
     ld_alpha: float | None = None
+    wpo: bool = False
 
 
 def _takes_weights(fn_name: str) -> bool:

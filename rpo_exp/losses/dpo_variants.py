@@ -32,6 +32,7 @@ def _output(per_item: Tensor, chosen: Tensor, rejected: Tensor, beta: float) -> 
         loss=per_item.mean(),
         chosen_rewards=beta * chosen.detach(),
         rejected_rewards=beta * rejected.detach(),
+        per_item=per_item,
     )
 
 

@@ -15,12 +15,14 @@ from torch import Tensor
 class LossOutput:
     """`.loss` is 0-dim; rewards are per item (detached) where the loss defines them;
     `.metrics` holds the loss's own diagnostics under their logged names (docs/method.md,
-    "Metrics")."""
+    "Metrics"); `.per_item`: the per-pair losses whose mean `.loss` is, where it is such a mean
+    (WPO weighs them, docs/method.md, "WPO weighting")."""
 
     loss: Tensor
     chosen_rewards: Tensor | None = None
     rejected_rewards: Tensor | None = None
     metrics: dict[str, Tensor] = field(default_factory=dict)
+    per_item: Tensor | None = None
 
 
 _FLOOR: ContextVar[torch.dtype] = ContextVar("loss_precision", default=torch.float32)

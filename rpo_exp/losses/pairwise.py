@@ -107,11 +107,12 @@ def dpo_loss(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta
     )
     scored_chosen, scored_rejected = f_scores(chosen, rejected, f_divergence, f_alpha)
-    h = scored_chosen - scored_rejected
+    per_item = smoothed_logistic(beta * (scored_chosen - scored_rejected), label_smoothing)
     return LossOutput(
-        loss=smoothed_logistic(beta * h, label_smoothing).mean(),
+        loss=per_item.mean(),
         chosen_rewards=beta * chosen.detach(),
         rejected_rewards=beta * rejected.detach(),
+        per_item=per_item,
     )
 
 
@@ -138,10 +139,12 @@ def ipo_loss(
         h = chosen / chosen_lengths.to(dtype) - rejected / rejected_lengths.to(dtype)
     else:
         h = chosen - rejected
+    per_item = (h - 1 / (2 * beta)) ** 2
     return LossOutput(
-        loss=((h - 1 / (2 * beta)) ** 2).mean(),
+        loss=per_item.mean(),
         chosen_rewards=beta * chosen.detach(),
         rejected_rewards=beta * rejected.detach(),
+        per_item=per_item,
     )
 
 

@@ -34,36 +34,55 @@ class TokenLogps(torch.autograd.Function):
         return out.scatter_add_(1, labels[:, None], grad[:, None]), None
 
 
-def head_logps(head: torch.nn.Module, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+def head_logps(
+    head: torch.nn.Module, hidden: torch.Tensor, labels: torch.Tensor, squares: bool = False
+) -> torch.Tensor:
     """log pi(label) at each position from the LM head's inputs `hidden` ([tokens, hidden]),
-    the log-softmax over the vocabulary in fp32."""
-    return TokenLogps.apply(head(hidden).float(), labels)
+    the log-softmax over the vocabulary in fp32. `squares`: [tokens, 2], with each position's
+    `log sum_v pi(v)^2` (WPO's, without gradient) beside it."""
+    logits = head(hidden).float()
+    logps = TokenLogps.apply(logits, labels)
+    if not squares:
+        return logps
+    with torch.no_grad():
+        log_sum_squares = (2 * logits).logsumexp(dim=1) - 2 * logits.logsumexp(dim=1)
+    return torch.stack([logps, log_sum_squares], dim=1)
 
 
 def chunked_logps(
-    head: torch.nn.Module, hidden: torch.Tensor, labels: torch.Tensor, chunk_tokens: int | None
+    head: torch.nn.Module,
+    hidden: torch.Tensor,
+    labels: torch.Tensor,
+    chunk_tokens: int | None,
+    squares: bool = False,
 ) -> torch.Tensor:
     """`head_logps` of `chunk_tokens` positions at a time (0 or None: all at once). Under
     autograd each chunk is checkpointed (non-reentrant): its logits are freed after the forward
     and recomputed, under the same autocast, when backward reaches it, so neither pass holds
     more than one chunk's `[chunk_tokens, vocab]` (the cost: the LM head's product once more)."""
     if not chunk_tokens or len(labels) <= chunk_tokens:
-        return head_logps(head, hidden, labels)
+        return head_logps(head, hidden, labels, squares)
     chunks = zip(hidden.split(chunk_tokens), labels.split(chunk_tokens), strict=True)
     if not torch.is_grad_enabled():
-        return torch.cat([head_logps(head, h, y) for h, y in chunks])
+        return torch.cat([head_logps(head, h, y, squares) for h, y in chunks])
     return torch.cat(
         [
-            checkpoint(head_logps, head, h, y, use_reentrant=False, preserve_rng_state=False)
+            checkpoint(
+                head_logps, head, h, y, squares, use_reentrant=False, preserve_rng_state=False
+            )
             for h, y in chunks
         ]
     )
 
 
 def token_logps(
-    model: PreTrainedModel, batch: SequenceBatch, chunk_tokens: int | None = CHUNK_TOKENS
+    model: PreTrainedModel,
+    batch: SequenceBatch,
+    chunk_tokens: int | None = CHUNK_TOKENS,
+    squares: bool = False,
 ) -> torch.Tensor:
-    """log pi(y_t | x, y_<t) of every scored token of a packed `batch` (`batch.labels` order).
+    """log pi(y_t | x, y_<t) of every scored token of a packed `batch` (`batch.labels` order;
+    `squares`: [tokens, 2], `log sum_v pi(v)^2` beside each, `head_logps`).
 
     Every prompt runs through the decoder once however many of its responses the batch holds,
     and the LM head and the fp32 log-softmax run only on the positions that predict a response
@@ -80,22 +99,44 @@ def token_logps(
     ).last_hidden_state
     hidden = hidden.flatten(0, 1)[batch.sources.to(device)]
     head, labels = model.get_output_embeddings(), batch.labels.to(device)
-    return chunked_logps(head, hidden, labels, chunk_tokens)
+    return chunked_logps(head, hidden, labels, chunk_tokens, squares)
 
 
 def sequence_logps(
     model: PreTrainedModel, batch: SequenceBatch, chunk_tokens: int | None = CHUNK_TOKENS
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(logp(y) per sequence, |y| per sequence) for the sequences of a packed `batch`: the sums
-    of `token_logps` (LD-DPO's weighted sums where `batch.tail` is set)."""
-    tokens = token_logps(model, batch, chunk_tokens)
+    of `token_logps` (LD-DPO's weighted sums where `batch.tail` is set). With
+    `batch.wpo_weights` the first is [sequences, 2]: each sequence's WPO log-weight beside its
+    logp (`wpo_log_weights`)."""
+    tokens = token_logps(model, batch, chunk_tokens, squares=batch.wpo_weights)
+    squares = None
+    if batch.wpo_weights:
+        tokens, squares = tokens[:, 0], tokens[:, 1]
     owner = batch.sequence.to(tokens.device)
     lengths = torch.bincount(owner, minlength=batch.size)
     if batch.tail is not None:
         tail = batch.tail.to(tokens.device)
-        return desensitized_sums(tokens, owner, batch.size, tail, batch.tail_weight), lengths
-    logps = torch.zeros(batch.size, device=tokens.device, dtype=tokens.dtype)
-    return logps.index_add(0, owner, tokens), lengths
+        logps = desensitized_sums(tokens, owner, batch.size, tail, batch.tail_weight)
+    else:
+        logps = torch.zeros(batch.size, device=tokens.device, dtype=tokens.dtype)
+        logps = logps.index_add(0, owner, tokens)
+    if squares is not None:
+        log_weights = wpo_log_weights(tokens.detach(), squares, owner, lengths)
+        logps = torch.stack([logps, log_weights], dim=1)
+    return logps, lengths
+
+
+def wpo_log_weights(
+    tokens: torch.Tensor, log_sum_squares: torch.Tensor, owner: torch.Tensor, lengths: torch.Tensor
+) -> torch.Tensor:
+    """WPO's log-weight of each sequence (Zhou et al. 2024, "WPO: Enhancing RLHF with Weighted
+    Preference Optimization", Eq. 3; docs/method.md, "WPO weighting"): the mean over its tokens
+    of `log pi(y_t) - log sum_v pi(v)^2`, the token's probability relative to the policy's
+    expected probability there, as TRL computes it. `owner`: each token's sequence."""
+    aligned = torch.zeros(len(lengths), device=tokens.device, dtype=tokens.dtype)
+    aligned = aligned.index_add(0, owner, tokens - log_sum_squares)
+    return aligned / lengths.clamp(min=1).to(tokens.dtype)
 
 
 def desensitized_sums(

@@ -31,6 +31,8 @@ class SequenceBatch:
     # count `tail_weight` times in the sequence's log-prob
     tail: Tensor | None = None  # [tokens]
     tail_weight: float = 1.0
+    # WPO: the scorer returns each sequence's WPO log-weight beside its logp (`sequence_logps`)
+    wpo_weights: bool = False
 
     def desensitize(self, shared_lengths: Tensor, weight: float) -> None:
         """Count each sequence's tokens after its first `shared_lengths[i]` `weight` times

@@ -40,11 +40,13 @@ GROUPED_DATASETS = "dataset=ultrafeedback_sample / ultrafeedback_armorm_sample (
 
 @dataclass
 class SeqLogps:
-    """Per-sequence policy log-probs, reference log-probs (None if unused) and lengths |y|."""
+    """Per-sequence policy log-probs, reference log-probs (None if unused), lengths |y| and
+    the policy's WPO log-weights (None without WPO)."""
 
     policy: Tensor
     ref: Tensor | None
     lengths: Tensor
+    log_weights: Tensor | None = None
 
 
 def shuffled_batches(n_items: int, cfg: DictConfig, seed: int) -> list[list[int]]:
@@ -130,6 +132,9 @@ class Paired(BatchLayout):
             }
         if graded.ref is not None:
             out |= {"ref_chosen_logps": graded.ref[:n], "ref_rejected_logps": graded.ref[n:]}
+        if graded.log_weights is not None:
+            weights = graded.log_weights
+            out |= {"chosen_log_weights": weights[:n], "rejected_log_weights": weights[n:]}
         positions = torch.arange(n, device=graded.policy.device)  # for protocol.contrast_block
         return out | {"chosen_positions": positions, "rejected_positions": positions}
 

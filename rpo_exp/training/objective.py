@@ -71,6 +71,7 @@ class Objective:
     sft_weight: float = 0.0  # loss.sft_weight: the chosen responses' NLL added, this times
     terms: tuple[tuple[str, float, Objective], ...] = ()  # loss=mix: (name, weight, term)
     ld_alpha: float | None = None  # loss.ld_alpha: LD-DPO's weight of a pair's tail tokens
+    wpo: bool = False  # loss.wpo: each pair's loss weighted by the policy's WPO weights
 
     @classmethod
     def from_config(cls, loss: DictConfig, protocol: DictConfig) -> Objective:
@@ -89,9 +90,12 @@ class Objective:
                 f"loss.sft_weight={weight} adds the NLL of chosen responses: loss={loss.name} "
                 f"({objective.kind} batches) has none; use it with a paired or contrast loss"
             )
-        ld_alpha = loss.get("ld_alpha")
-        objective = dataclasses.replace(objective, sft_weight=float(weight), ld_alpha=ld_alpha)
+        ld_alpha, wpo = loss.get("ld_alpha"), bool(loss.get("wpo", False))
+        objective = dataclasses.replace(
+            objective, sft_weight=float(weight), ld_alpha=ld_alpha, wpo=wpo
+        )
         check_ld_alpha(objective)
+        check_wpo(objective)
         return objective
 
     @classmethod
@@ -146,7 +150,8 @@ class Objective:
                 out = self._loss(tensors)
             if not self.sft_weight:
                 return out
-            nll = losses.sft_loss(tensors["policy_chosen_logps"], tensors["chosen_lengths"]).loss
+            nll = losses.sft_loss(tensors["policy_chosen_logps"], tensors["chosen_lengths"])
+            nll = (wpo_weighted(nll, tensors) if self.wpo else nll).loss
             metrics = {"loss/preference": out.loss.detach(), "loss/sft": nll.detach()}
             return dataclasses.replace(
                 out, loss=out.loss + self.sft_weight * nll, metrics=out.metrics | metrics
@@ -154,7 +159,7 @@ class Objective:
 
     def _loss(self, tensors: dict[str, Tensor]) -> LossOutput:
         if self.terms:
-            return mixed(self.terms, tensors)
+            return mixed(self.terms, tensors, self.wpo)
         if self.weighting is not None:
             tensors = tensors | {
                 "weights": contrast_weights(
@@ -165,7 +170,21 @@ class Objective:
                     num_rejected=len(tensors["policy_rejected_logps"]),
                 ).to(device=tensors["policy_chosen_logps"].device, dtype=self.dtype)
             }
-        return self.fn(**{name: tensors[name] for name in self.tensors}, **self.kwargs)
+        out = self.fn(**{name: tensors[name] for name in self.tensors}, **self.kwargs)
+        return wpo_weighted(out, tensors) if self.wpo else out
+
+
+def wpo_weighted(out: LossOutput, tensors: dict[str, Tensor]) -> LossOutput:
+    """WPO (Zhou et al. 2024, Eq. 2; TRL's `use_weighting`; docs/method.md, "WPO weighting"):
+    each pair's loss times `exp(lw(y_w) + lw(y_l))`, the policy's WPO log-weights
+    (`wpo_log_weights`, without gradient), averaged over the pairs; a loss of the whole batch
+    (`sft`) counts once per pair, as TRL expands it."""
+    log_weights = tensors["chosen_log_weights"] + tensors["rejected_log_weights"]
+    weights = torch.exp(log_weights.to(out.loss.dtype))
+    per_item = out.per_item if out.per_item is not None else out.loss.expand(len(weights))
+    weighted = per_item * weights
+    metrics = out.metrics | {"wpo/weight": weights.mean().detach()}
+    return dataclasses.replace(out, loss=weighted.mean(), per_item=weighted, metrics=metrics)
 
 
 def blockwise(
@@ -251,12 +270,16 @@ def mixture(loss: DictConfig, protocol: DictConfig) -> Objective:
     )
 
 
-def mixed(terms: tuple[tuple[str, float, Objective], ...], tensors: dict[str, Tensor]):
-    """The weighted sum of the terms' losses, each logged as `loss/<term>`; rewards from the
-    first term that defines them."""
+def mixed(
+    terms: tuple[tuple[str, float, Objective], ...], tensors: dict[str, Tensor], wpo: bool = False
+):
+    """The weighted sum of the terms' losses, each logged as `loss/<term>` (each WPO-weighted
+    first with `wpo`, as TRL weighs each loss type); rewards from the first term that defines
+    them."""
     total, metrics, rewards = 0.0, {}, None
     for name, weight, term in terms:
         out = term._loss(tensors)
+        out = wpo_weighted(out, tensors) if wpo else out
         total = total + weight * out.loss
         metrics |= out.metrics | {f"loss/{name}": out.loss.detach()}
         if rewards is None and out.chosen_rewards is not None:
@@ -364,6 +387,33 @@ def check_ld_alpha(objective: Objective) -> None:
             f"variants, as TRL): {', '.join(plain)} takes none (an NLL or length-normalised "
             "log-probs would take the weighted sums)"
         )
+
+
+WPO_REFUSED = {  # pairwise losses WPO does not weigh, and why
+    "aot_loss": "sorts the batch's margins: its terms belong to no single pair (TRL refuses it)",
+    "aot_unpaired_loss": "sorts the batch's log-ratios: its terms belong to no single pair",
+    "simpo_loss": "is no loss of TRL's DPOTrainer, whose weighting this is",
+    "cpo_loss": "is no loss of TRL's DPOTrainer, whose weighting this is",
+    "orpo_loss": "is no loss of TRL's DPOTrainer, whose weighting this is",
+}
+
+
+def check_wpo(objective: Objective) -> None:
+    """`loss.wpo`: WPO weighs each (chosen, rejected) pair's loss (docs/method.md, "WPO
+    weighting"), so the loss is a mean over pairs: TRL's DPO loss types, R-DPO and `sft` in a
+    mix."""
+    if not objective.wpo:
+        return
+    if objective.kind != "pairwise":
+        raise ConfigError(
+            f"loss.wpo=true weighs each (chosen, rejected) pair's loss: loss={objective.name} "
+            f"({objective.kind} batches) has no such pairs; use a pairwise loss"
+        )
+    parts = [term for _, _, term in objective.terms] or [objective]
+    for part in parts:
+        why = WPO_REFUSED.get(part.fn.__name__)
+        if why:
+            raise ConfigError(f"loss.wpo=true: {part.name} {why}")
 
 
 def contrast_options(loss: DictConfig) -> dict[str, object]:

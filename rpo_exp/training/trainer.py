@@ -141,13 +141,17 @@ class Trainer:
             self.reference_scorer = SequenceScorer(ref, self.autocast, cfg.logits_chunk_tokens)
 
     # -- log-probs --------------------------------------------------------------------------
-    def forward(self, split: Split, keys: list[SeqKey], scorer=None) -> torch.Tensor:
+    def forward(
+        self, split: Split, keys: list[SeqKey], scorer=None, weights: bool = False
+    ) -> torch.Tensor:
         """logp(y) of each keyed sequence: one packed forward of the policy (or of `scorer`),
-        each prompt once."""
+        each prompt once. `weights` (the policy under WPO): [sequences, 2], each sequence's
+        WPO log-weight beside its logp."""
         scorer = scorer or self.scorer
         batch = collate_for(self.model, [split.sequence(k) for k in keys], self.pad_id)
         if self.objective.ld_alpha is not None:  # the reference's too, as TRL's
             batch.desensitize(split.shared_lengths(keys), self.objective.ld_alpha)
+        batch.wpo_weights = weights
         return scorer(batch)
 
     def scored(self, split: Split, keys: list[SeqKey], ranks: Ranks) -> torch.Tensor:
@@ -158,10 +162,11 @@ class Trainer:
 
     @torch.no_grad()
     def logps_table(
-        self, split: Split, keys: list[SeqKey], desc: str, scorer=None
+        self, split: Split, keys: list[SeqKey], desc: str, scorer=None, weights: bool = False
     ) -> dict[SeqKey, float]:
         """logp(y) of every distinct key by the policy (or `scorer`), each rank scoring its
-        shard in chunks of `trainer.forward_batch_size` sequences."""
+        shard in chunks of `trainer.forward_batch_size` sequences (`weights`: [logp(y), WPO
+        log-weight] each, `forward`)."""
         scorer = scorer or self.scorer
         scorer.eval()
         unique = list(dict.fromkeys(keys))
@@ -172,7 +177,7 @@ class Trainer:
         chunks = range(0, len(shard), size)
         bar = tqdm(chunks, desc=desc, leave=False, disable=not self.ranks.is_main)
         local = torch.cat(
-            [self.forward(split, shard[start : start + size], scorer) for start in bar]
+            [self.forward(split, shard[start : start + size], scorer, weights) for start in bar]
         )
         values = self.ranks.gather(local, len(unique))
         return dict(zip(unique, values.tolist(), strict=True))
@@ -224,12 +229,16 @@ class Trainer:
         return [k for b in batches for keys in self.layout.keys(split.items, b) for k in keys]
 
     def seq_logps(self, split: Split, keys: list[SeqKey], policy: torch.Tensor) -> SeqLogps:
+        """`policy`: logp(y) per key, or [logp(y), WPO log-weight] per key (`forward`)."""
+        log_weights = None
+        if policy.dim() == 2:  # the weights enter the loss without gradient, as TRL's
+            policy, log_weights = policy[:, 0], policy[:, 1].detach()
         ref = None
         if self.objective.needs_reference and self.reference.kind == "none":
             ref = torch.zeros(len(keys), device=policy.device)  # log pi_ref = 0
         elif self.objective.needs_reference:
             ref = torch.tensor([split.ref[k] for k in keys], device=policy.device)
-        return SeqLogps(policy, ref, split.lengths(keys).to(policy.device))
+        return SeqLogps(policy, ref, split.lengths(keys).to(policy.device), log_weights)
 
     # -- loss -------------------------------------------------------------------------------
     def loss(
@@ -277,18 +286,22 @@ class Trainer:
         local = ranks.shard([graded_keys[i] for i in order])
         chunk = math.ceil(len(graded_keys) * self.cfg.micro_batch_size / len(batch))
         micro = [local[i : i + chunk] for i in range(0, len(local), chunk)]
+        weights = self.objective.wpo
         if len(micro) == 1:
-            graded = ranks.gather(self.forward(split, local), len(graded_keys))[inverse]
+            graded = ranks.gather(self.forward(split, local, weights=weights), len(graded_keys))
+            graded = graded[inverse]
             out, metrics = self.loss(split, batch, graded, frozen)
             out.loss.backward()
             return metrics
         with torch.no_grad():
-            local_logps = torch.cat([self.forward(split, keys) for keys in micro])
+            local_logps = torch.cat([self.forward(split, keys, weights=weights) for keys in micro])
             grouped = ranks.gather(local_logps, len(graded_keys)).clone().requires_grad_()
         out, metrics = self.loss(split, batch, grouped[inverse], frozen)
         (grad,) = torch.autograd.grad(out.loss, grouped, allow_unused=True)
         if grad is None:  # the loss ignores the log-probs (e.g. no group had a preference)
             grad = torch.zeros_like(grouped)
+        if weights:  # the WPO weights have no gradient: the log-probs' column only
+            grad = grad[:, 0]
         share = ranks.local_part(grad) * ranks.world
         for i, (keys, part) in enumerate(zip(micro, share.split(chunk), strict=True)):
             with self.no_sync(last=i == len(micro) - 1):
@@ -306,7 +319,9 @@ class Trainer:
     ) -> dict[str, float]:
         """Test metrics (`eval/` names), averaged over `batches` weighted by their size."""
         keys = self.sequence_keys(split, batches)
-        table = table or self.logps_table(split, keys, f"eval step {step}")
+        table = table or self.logps_table(
+            split, keys, f"eval step {step}", weights=self.objective.wpo
+        )
         totals, count = defaultdict(float), 0
         for batch in batches:
             graded_keys, frozen_keys = self.layout.keys(split.items, batch)
@@ -418,7 +433,7 @@ class Trainer:
         keys = self.sequence_keys(test, tests)
         test.ref = self.reference_table(test, keys, f"{desc} (test)", cached)
         initial = self.reference.kind == "initial" and step == 0
-        return test.ref if initial else None
+        return test.ref if initial and not self.objective.wpo else None  # WPO: with its weights
 
     def release_reference(self) -> None:
         """Free a `reference=model`'s weights once its log-probs are all computed: no step runs

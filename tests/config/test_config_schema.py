@@ -233,6 +233,7 @@ def test_each_loss_default_is_written_once_in_its_signature(path: Path) -> None:
         "gather": True,
         "sft_weight": 0.0,
         "ld_alpha": None,
+        "wpo": False,
     }
 
 

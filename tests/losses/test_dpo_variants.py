@@ -126,6 +126,14 @@ def test_every_variant_trains_from_the_command_line(tmp_path: Path) -> None:
         (["loss=simpo", "loss.ld_alpha=0.5"], "simpo takes none"),
         (["loss=mix", "loss.ld_alpha=0.5"], "sft takes none"),
         (["loss=dpo", "loss.ld_alpha=0.5", "loss.sft_weight=1"], "with loss.sft_weight=1.0"),
+        (["loss=rpo", "loss.wpo=true"], "loss=rpo .contrast batches. has no such pairs"),
+        (["loss=sft", "loss.wpo=true"], "loss=sft .sft batches. has no such pairs"),
+        (["loss=aot", "loss.wpo=true"], "aot sorts the batch's margins"),
+        (["loss=simpo", "loss.wpo=true"], "simpo is no loss of TRL's DPOTrainer"),
+        (
+            ["loss=mix", "loss.terms=[dpo,orpo]", "loss.weights=[1,1]", "loss.wpo=true"],
+            "orpo is no",
+        ),
     ],
 )
 def test_options_out_of_their_domain_are_refused_before_training(

@@ -26,10 +26,12 @@ class LogProbs(torch.nn.Module):
 
     is_gradient_checkpointing = False  # read by TRL's reference forward
 
-    def __init__(self, per_token: torch.Tensor, mask: torch.Tensor):
+    def __init__(self, per_token: torch.Tensor, mask: torch.Tensor, squares=None):
+        """`squares`: each position's log sum_v pi(v)^2 (WPO's), zero by default."""
         super().__init__()
         self.per_token = torch.nn.Parameter(per_token)
         self.mask = mask
+        self.squares = torch.zeros_like(per_token) if squares is None else squares
 
     def forward(self, **_: object) -> SimpleNamespace:
         log_probs = self.per_token * self.mask
@@ -39,7 +41,7 @@ class LogProbs(torch.nn.Module):
             entropy=zeros,
             mean_logits=zeros,
             is_top1=zeros.bool(),
-            log_sum_sq_probs=zeros,
+            log_sum_sq_probs=self.squares * self.mask,
         )
 
 
@@ -271,3 +273,87 @@ def test_ld_alpha_equals_trls_ld_dpo(
     torch.testing.assert_close(
         ours_model.per_token.grad, model.per_token.grad, rtol=1e-6, atol=1e-6
     )
+
+
+WPO_CASES = [  # (our overrides, TRL loss types, TRL loss weights)
+    (["loss=dpo"], ["sigmoid"], None),
+    (["loss=ipo"], ["ipo"], None),
+    (["loss=apo_zero"], ["apo_zero"], None),
+    (["loss=bco_pair"], ["bco_pair"], None),
+    (["loss=robust", "loss.label_smoothing=0.2"], ["robust"], None),
+    (["loss=dpo", "loss.sft_weight=1"], ["sigmoid", "sft"], [1.0, 1.0]),
+    (["loss=mix", "loss.terms=[dpo,nca_pair,sft]", "loss.weights=[0.5,0.3,1.0]"],
+     ["sigmoid", "nca_pair", "sft"], [0.5, 0.3, 1.0]),
+    (["loss=dpo", "loss.ld_alpha=0.4"], ["sigmoid"], None),
+]  # fmt: skip
+
+
+# TRL 1.16 weighs each term's per-pair losses in place: its backward fails for `hinge` (relu
+# keeps its output), and its `sft` term, an expanded tensor, fails for more than one pair, so
+# those are compared on one pair and `hinge` not at all (its weighting is the same code).
+WPO_SIZES = [
+    (*case, n, beta)
+    for case in WPO_CASES
+    for n, beta in ([(1, 0.1), (1, 0.5)] if "sft" in case[1] else [(1, 0.1), (5, 0.5)])
+]
+
+
+@pytest.mark.parametrize(("overrides", "types", "weights", "n", "beta"), WPO_SIZES)
+def test_wpo_equals_trls_use_weighting(overrides, types, weights, n: int, beta: float) -> None:
+    """`loss.wpo=true` (WPO): each pair's loss times exp(lw(y_w) + lw(y_l)), with the
+    log-weights as `sequence_logps` forms them from each token's log-prob and
+    log sum_v pi(v)^2 (`wpo_log_weights`), equals TRL 1.16's `use_weighting`, loss and
+    gradients: single losses, DPO + SFT, a mix (each term weighted) and with LD-DPO."""
+    from rpo_exp.modeling.logprobs import desensitized_sums, wpo_log_weights
+    from rpo_exp.modeling.packing import collate
+
+    per_token, mask, ref_chosen, ref_rejected = batch(n, seed=n * 13 + int(beta * 10))
+    generator = torch.Generator().manual_seed(n)
+    squares = -torch.rand(per_token.shape, generator=generator) * 3  # log sum p^2 in (-3, 0)
+    shift = mask[:, 1:]
+    cfg = compose_cfg(*TINY, *overrides, f"loss.beta={beta}", "loss.wpo=true")
+    ld_alpha = cfg.loss.ld_alpha
+    model = LogProbs(per_token.clone(), shift, squares)
+    smoothing = (
+        {"label_smoothing": cfg.loss.label_smoothing} if "label_smoothing" in cfg.loss else {}
+    )
+    trainer = trl_trainer(model, types, beta, weights, **smoothing)
+    trainer.use_weighting, trainer.ld_alpha = True, ld_alpha
+    inputs = {
+        "input_ids": torch.zeros_like(mask, dtype=torch.long),
+        "attention_mask": torch.ones_like(mask, dtype=torch.long),
+        "completion_mask": mask,
+        "ref_chosen_logps": ref_chosen,
+        "ref_rejected_logps": ref_rejected,
+    }
+    theirs = trainer._compute_loss(model, inputs, return_outputs=False)
+    theirs.backward()
+
+    ours_model = LogProbs(per_token.clone(), shift)
+    tokens = ours_model(input_ids=None).log_probs[shift.bool()]
+    lengths = mask.sum(dim=1).long()
+    packed = collate([((100 + i, 1, 2), (5,) * int(k)) for i, k in enumerate(lengths)], 0)
+    logps = torch.zeros(2 * n).index_add(0, packed.sequence, tokens)
+    if ld_alpha is not None:
+        packed.desensitize(torch.minimum(lengths[:n], lengths[n:]).repeat(2), ld_alpha)
+        logps = desensitized_sums(tokens, packed.sequence, packed.size, packed.tail, ld_alpha)
+    log_weights = wpo_log_weights(tokens.detach(), squares[shift.bool()], packed.sequence, lengths)
+    tensors = {
+        "policy_chosen_logps": logps[:n],
+        "policy_rejected_logps": logps[n:],
+        "ref_chosen_logps": ref_chosen,
+        "ref_rejected_logps": ref_rejected,
+        "chosen_lengths": lengths[:n],
+        "rejected_lengths": lengths[n:],
+        "chosen_log_weights": log_weights[:n],
+        "rejected_log_weights": log_weights[n:],
+    }
+    out = Objective.from_config(cfg.loss, cfg.protocol)(tensors)
+    out.loss.backward()
+    torch.testing.assert_close(out.loss, theirs, rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(
+        ours_model.per_token.grad, model.per_token.grad, rtol=1e-6, atol=1e-6
+    )
+    unweighted = Objective.from_config(*(compose_cfg(*TINY, *overrides, f"loss.beta={beta}")[k]
+                                         for k in ("loss", "protocol")))(tensors)  # fmt: skip
+    assert abs(unweighted.loss.item() - out.loss.item()) > 1e-4  # the weights did something

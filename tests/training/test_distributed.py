@@ -35,6 +35,10 @@ CASES = {
     "rpo_local": (["loss=rpo", "loss.gather=false", "trainer.batch_size=8"], 8),
     "rpo_lora_micro": (["loss=rpo", "peft=lora", "trainer.batch_size=8"], 2),  # adapters only
     "rpo_blocks_micro": (["loss=rpo", "protocol.contrast_block=3", "trainer.batch_size=8"], 2),
+    "dpo_wpo_ld_micro": (
+        ["loss=dpo", "loss.wpo=true", "loss.ld_alpha=0.5", "trainer.batch_size=8"],
+        2,
+    ),
 }
 
 
