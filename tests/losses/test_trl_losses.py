@@ -143,17 +143,32 @@ def test_equals_trls_loss_and_gradients(
     torch.testing.assert_close(our_model.per_token.grad, their_grad, rtol=1e-6, atol=1e-6)
 
 
-def trl_loss(per_token, mask, ref_chosen, ref_rejected, loss_type, beta, weights=None, **options):
-    """TRL's loss on the batch, and its gradient with respect to the per-token log-probs."""
-    model = LogProbs(per_token.clone(), mask[:, 1:])
-    trainer = trl_trainer(model, loss_type, beta, weights, **options)
+def trl_inputs(mask, ref_chosen=None, ref_rejected=None) -> dict:
+    """TRL's batch of the completions `mask` marks, with precomputed reference log-probs when
+    given."""
     inputs = {
         "input_ids": torch.zeros_like(mask, dtype=torch.long),
         "attention_mask": torch.ones_like(mask, dtype=torch.long),
         "completion_mask": mask,
-        "ref_chosen_logps": ref_chosen,
-        "ref_rejected_logps": ref_rejected,
     }
+    if ref_chosen is not None:
+        inputs |= {"ref_chosen_logps": ref_chosen, "ref_rejected_logps": ref_rejected}
+    return inputs
+
+
+def packed_like(lengths: torch.Tensor):
+    """A packed batch of responses of `lengths` tokens (distinct prompts: its tokens come in
+    the rows' order, as `LogProbs`' masked tokens)."""
+    from rpo_exp.modeling.packing import collate
+
+    return collate([((100 + i, 1, 2), (5,) * int(k)) for i, k in enumerate(lengths)], pad_id=0)
+
+
+def trl_loss(per_token, mask, ref_chosen, ref_rejected, loss_type, beta, weights=None, **options):
+    """TRL's loss on the batch, and its gradient with respect to the per-token log-probs."""
+    model = LogProbs(per_token.clone(), mask[:, 1:])
+    trainer = trl_trainer(model, loss_type, beta, weights, **options)
+    inputs = trl_inputs(mask, ref_chosen, ref_rejected)
     loss = trainer._compute_loss(model, inputs, return_outputs=False)
     loss.backward()
     return loss, model.per_token.grad
@@ -161,11 +176,16 @@ def trl_loss(per_token, mask, ref_chosen, ref_rejected, loss_type, beta, weights
 
 def our_tensors(per_token, mask, ref_chosen, ref_rejected) -> tuple[LogProbs, dict]:
     """The same batch as this project's losses take it: sequence log-probs and lengths."""
-    n = len(ref_chosen)
     model = LogProbs(per_token.clone(), mask[:, 1:])
     logps = model(input_ids=None).log_probs.sum(dim=1)
-    lengths = mask.sum(dim=1)
-    return model, {
+    return model, pair_tensors(logps, ref_chosen, ref_rejected, mask.sum(dim=1))
+
+
+def pair_tensors(logps, ref_chosen, ref_rejected, lengths) -> dict:
+    """A paired batch's loss inputs from the 2n sequences' log-probs and lengths (chosen
+    first)."""
+    n = len(ref_chosen)
+    return {
         "policy_chosen_logps": logps[:n],
         "policy_rejected_logps": logps[n:],
         "ref_chosen_logps": ref_chosen,
@@ -241,7 +261,6 @@ def test_ld_alpha_equals_trls_ld_dpo(
     the policy and for the reference (TRL's reference forward, not precomputed), loss and
     gradients."""
     from rpo_exp.modeling.logprobs import desensitized_sums
-    from rpo_exp.modeling.packing import collate
 
     per_token, mask, _, _ = batch(n, seed=n * 17 + int(beta * 10))
     ref_per_token = -torch.rand(per_token.shape, generator=torch.Generator().manual_seed(n)) * 2
@@ -250,17 +269,12 @@ def test_ld_alpha_equals_trls_ld_dpo(
     trainer = trl_trainer(model, loss_type, beta)
     trainer.ld_alpha, trainer.precompute_ref_logps = ld_alpha, False
     trainer.ref_model = LogProbs(ref_per_token, shift).requires_grad_(False)
-    inputs = {
-        "input_ids": torch.zeros_like(mask, dtype=torch.long),
-        "attention_mask": torch.ones_like(mask, dtype=torch.long),
-        "completion_mask": mask,
-    }
+    inputs = trl_inputs(mask)
     theirs = trainer._compute_loss(model, inputs, return_outputs=False)
     theirs.backward()
 
     lengths = mask.sum(dim=1).long()  # the same responses as sequences of a packed batch
-    sequences = [((100 + i, 1, 2), (5,) * int(k)) for i, k in enumerate(lengths)]
-    packed = collate(sequences, pad_id=0)
+    packed = packed_like(lengths)
     packed.desensitize(torch.minimum(lengths[:n], lengths[n:]).repeat(2), ld_alpha)
     ours_model = LogProbs(per_token.clone(), shift)
     logps = [
@@ -305,7 +319,6 @@ def test_wpo_equals_trls_use_weighting(overrides, types, weights, n: int, beta: 
     log sum_v pi(v)^2 (`wpo_log_weights`), equals TRL 1.16's `use_weighting`, loss and
     gradients: single losses, DPO + SFT, a mix (each term weighted) and with LD-DPO."""
     from rpo_exp.modeling.logprobs import desensitized_sums, wpo_log_weights
-    from rpo_exp.modeling.packing import collate
 
     per_token, mask, ref_chosen, ref_rejected = batch(n, seed=n * 13 + int(beta * 10))
     generator = torch.Generator().manual_seed(n)
@@ -319,35 +332,21 @@ def test_wpo_equals_trls_use_weighting(overrides, types, weights, n: int, beta: 
     )
     trainer = trl_trainer(model, types, beta, weights, **smoothing)
     trainer.use_weighting, trainer.ld_alpha = True, ld_alpha
-    inputs = {
-        "input_ids": torch.zeros_like(mask, dtype=torch.long),
-        "attention_mask": torch.ones_like(mask, dtype=torch.long),
-        "completion_mask": mask,
-        "ref_chosen_logps": ref_chosen,
-        "ref_rejected_logps": ref_rejected,
-    }
+    inputs = trl_inputs(mask, ref_chosen, ref_rejected)
     theirs = trainer._compute_loss(model, inputs, return_outputs=False)
     theirs.backward()
 
     ours_model = LogProbs(per_token.clone(), shift)
     tokens = ours_model(input_ids=None).log_probs[shift.bool()]
     lengths = mask.sum(dim=1).long()
-    packed = collate([((100 + i, 1, 2), (5,) * int(k)) for i, k in enumerate(lengths)], 0)
+    packed = packed_like(lengths)
     logps = torch.zeros(2 * n).index_add(0, packed.sequence, tokens)
     if ld_alpha is not None:
         packed.desensitize(torch.minimum(lengths[:n], lengths[n:]).repeat(2), ld_alpha)
         logps = desensitized_sums(tokens, packed.sequence, packed.size, packed.tail, ld_alpha)
     log_weights = wpo_log_weights(tokens.detach(), squares[shift.bool()], packed.sequence, lengths)
-    tensors = {
-        "policy_chosen_logps": logps[:n],
-        "policy_rejected_logps": logps[n:],
-        "ref_chosen_logps": ref_chosen,
-        "ref_rejected_logps": ref_rejected,
-        "chosen_lengths": lengths[:n],
-        "rejected_lengths": lengths[n:],
-        "chosen_log_weights": log_weights[:n],
-        "rejected_log_weights": log_weights[n:],
-    }
+    tensors = pair_tensors(logps, ref_chosen, ref_rejected, lengths)
+    tensors |= {"chosen_log_weights": log_weights[:n], "rejected_log_weights": log_weights[n:]}
     out = Objective.from_config(cfg.loss, cfg.protocol)(tensors)
     out.loss.backward()
     torch.testing.assert_close(out.loss, theirs, rtol=1e-6, atol=1e-6)

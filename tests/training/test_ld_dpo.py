@@ -29,17 +29,24 @@ def plain_token_logps(model, prompt: tuple[int, ...], response: tuple[int, ...])
     return logps.gather(-1, ids[0, 1:, None])[len(prompt) - 1 :, 0]
 
 
-@pytest.mark.parametrize("ld_alpha", [0.0, 0.5])
-def test_a_packed_forward_weighs_the_tail_of_each_pair(tokenizer, ld_alpha: float) -> None:
-    cfg = compose_cfg(*TINY, *SMALL, "loss=dpo", f"loss.ld_alpha={ld_alpha}")
+def trainer_on(cfg, tokenizer, n: int) -> tuple[Trainer, Split, list]:
+    """(a one-process trainer of a fresh tiny policy, the dataset's first `n` train items, the
+    graded keys of a batch of them: chosen 0..n-1, then rejected 0..n-1)."""
     objective, convert, layout = validate(cfg)
-    examples = convert(load_split(cfg.dataset, "train").examples[:6])
+    examples = convert(load_split(cfg.dataset, "train").examples[:n])
     split = Split(tokenize_examples(examples, tokenizer, 32, 64)[0])
     torch.manual_seed(0)
     policy = load_policy(cfg.model, vocab_size=len(tokenizer))
     trainer = Trainer(cfg=cfg.trainer, model=policy, objective=objective, layout=layout,
                       pad_id=tokenizer.pad_token_id, accelerator=Accelerator(cpu=True))  # fmt: skip
-    keys = layout.keys(split.items, list(range(6)))[0]  # chosen 0..5, then rejected 0..5
+    return trainer, split, layout.keys(split.items, list(range(n)))[0]
+
+
+@pytest.mark.parametrize("ld_alpha", [0.0, 0.5])
+def test_a_packed_forward_weighs_the_tail_of_each_pair(tokenizer, ld_alpha: float) -> None:
+    cfg = compose_cfg(*TINY, *SMALL, "loss=dpo", f"loss.ld_alpha={ld_alpha}")
+    trainer, split, keys = trainer_on(cfg, tokenizer, 6)
+    policy = trainer.model
     with torch.no_grad():
         got = trainer.forward(split, keys)
     unequal = 0

@@ -10,19 +10,12 @@ import math
 
 import pytest
 import torch
-from accelerate import Accelerator
 
 from rpo_exp import losses
-from rpo_exp.config.validation import validate
-from rpo_exp.data.loading import load_split
-from rpo_exp.data.tokenization import tokenize_examples
-from rpo_exp.modeling.models import load_policy
 from rpo_exp.training.objective import LOSS_FUNCTIONS, WPO_REFUSED, batch_tensors, loss_kind
-from rpo_exp.training.trainer import Split, Trainer
 from tests.helpers import TINY, compose_cfg, run_train
 from tests.training.test_distributed import backward
-
-SMALL = ["trainer.batch_size=4", "trainer.micro_batch_size=4", "trainer.eval_max_examples=8"]
+from tests.training.test_ld_dpo import SMALL, trainer_on
 
 
 @torch.no_grad()
@@ -37,14 +30,8 @@ def plain_weight_terms(model, prompt, response) -> tuple[float, float]:
 
 def test_the_policy_forward_gives_each_sequence_its_wpo_log_weight(tokenizer) -> None:
     cfg = compose_cfg(*TINY, *SMALL, "loss=dpo", "loss.wpo=true", "trainer.logits_chunk_tokens=7")
-    objective, convert, layout = validate(cfg)
-    examples = convert(load_split(cfg.dataset, "train").examples[:4])
-    split = Split(tokenize_examples(examples, tokenizer, 32, 64)[0])
-    torch.manual_seed(0)
-    policy = load_policy(cfg.model, vocab_size=len(tokenizer))
-    trainer = Trainer(cfg=cfg.trainer, model=policy, objective=objective, layout=layout,
-                      pad_id=tokenizer.pad_token_id, accelerator=Accelerator(cpu=True))  # fmt: skip
-    keys = layout.keys(split.items, list(range(4)))[0]
+    trainer, split, keys = trainer_on(cfg, tokenizer, 4)
+    policy = trainer.model
     with torch.no_grad():
         got = trainer.forward(split, keys, weights=True)
         plain = trainer.forward(split, keys)
