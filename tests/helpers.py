@@ -16,6 +16,9 @@ import rpo_exp.config.validation  # noqa: F401  the loss YAMLs' base nodes and r
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "conf"
 TINY = ["model=tiny_llama", "logger=none"]
+# A policy with no weights to load: a run under these overrides that fails naming another key
+# (not model.name_or_path) was refused before any model or tokenizer load was tried.
+NO_WEIGHTS = ["model.init_config=null", "model.name_or_path=/nonexistent/rpo_exp_model"]
 
 
 def compose_cfg(*overrides: str, config_name: str = "config") -> DictConfig:

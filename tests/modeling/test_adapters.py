@@ -7,7 +7,6 @@ bitsandbytes cannot run is refused before weights load, with the reason it gave
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -158,14 +157,12 @@ def test_qlora_where_bitsandbytes_cannot_run_is_refused_with_its_reason(
     site.mkdir()
     (site / "sitecustomize.py").write_text("import sys\nsys.modules['bitsandbytes'] = None\n")
     path = f"{site}:{Path(__file__).resolve().parents[2]}"
-    started = time.monotonic()
     run_dir = tmp_path / "run"
     result = run_train(*TINY, "peft=qlora", run_dir=run_dir, env={"PYTHONPATH": path})
     assert result.returncode == 2, result.stderr[-3000:]
     assert "peft=qlora" in result.stderr and "import of bitsandbytes halted" in result.stderr
     assert "use peft=lora" in result.stderr
-    assert time.monotonic() - started < 60  # imports only: no weights load (2 busy cores)
-    assert not (run_dir / "final").exists()
+    assert not (run_dir / "final").exists() and not (run_dir / "metrics.jsonl").exists()
 
 
 def test_lora_dropout_with_micro_batches_is_refused() -> None:
