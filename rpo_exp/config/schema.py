@@ -317,6 +317,14 @@ class OnpolicySchema:  # conf/onpolicy.yaml's onpolicy
 
 
 @dataclass
+class StudyIterativeSchema:  # conf/study.yaml's study.iterative: the iterative arm
+    rounds: int = 0  # rounds of `rpo_exp.iterate` per seed; 0: no iterative arm
+    loss: str = "dpo"  # each round's loss (a conf/loss/ name)
+    beta: float | None = None  # its loss.beta (null: the loss's default)
+    reference: IterateReference = IterateReference["initial"]  # as iterate.reference
+
+
+@dataclass
 class StudySchema:  # conf/study.yaml's study
     losses: list[str] = field(default_factory=list)
     betas: dict[str, list[float]] = field(default_factory=dict)  # each loss's loss.beta values
@@ -324,6 +332,7 @@ class StudySchema:  # conf/study.yaml's study
     steps: int = 10  # training steps, the same for every run
     prompts_per_step: int = 8  # prompts a training step (trainer.batch_size of every run)
     train: list[str] = field(default_factory=list)  # more overrides for every training run
+    iterative: StudyIterativeSchema = field(default_factory=StudyIterativeSchema)
 
 
 @dataclass

@@ -22,7 +22,7 @@ import json
 import logging
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -333,10 +333,15 @@ def versions() -> dict[str, str | None]:
     return found
 
 
-def evaluate(cfg: DictConfig, out: Path, judge: Judge | RewardJudge) -> dict:
+def evaluate(
+    cfg: DictConfig, out: Path, judge: Judge | RewardJudge, initial: DictConfig | None = None
+) -> dict:
     """Generate, judge with `judge` (`judge_for(cfg.judge, out)`) and score; returns the result
-    also written to `win_rate*.json`."""
+    also written to `win_rate*.json`. `initial`: the model `eval.against=initial` and `eval.kl`
+    compare with (None: the one the run started from)."""
     policy, dataset = policy_and_dataset(cfg)
+    if initial is not None:
+        policy = replace(policy, initial=initial)
     if isinstance(judge, RewardJudge):
         return reward_evaluate(cfg, out, judge, policy, dataset)
     task = task_of(cfg, dataset)

@@ -11,7 +11,9 @@ from pathlib import Path
 from shutil import copytree, ignore_patterns
 
 import psutil
+import torch
 from omegaconf import DictConfig
+from transformers import AutoTokenizer
 
 from rpo_exp.common.files import MANIFEST, atomic_dir, write_text
 from rpo_exp.modeling.adapters import base_state, is_adapted, merge, save_adapter
@@ -53,9 +55,17 @@ def save_final(cfg: DictConfig, model, tokenizer, state: dict, run_dir: Path) ->
             save_weights(tmp, state)
         tokenizer.save_pretrained(tmp)
     if is_adapted(model) and cfg.peft.merge:
-        with atomic_dir(run_dir / "final_merged", replace=True) as tmp:
-            merge(final, tmp, dtype)
-            tokenizer.save_pretrained(tmp)
+        merge_final(run_dir, dtype)
+
+
+def merge_final(run_dir: Path, dtype: torch.dtype) -> Path:
+    """`final_merged/`: the run's `final/` adapter merged into its base, full weights in `dtype`
+    with the tokenizer (what `peft.merge=true` writes at the end of a run); returned."""
+    merged = run_dir / "final_merged"
+    with atomic_dir(merged, replace=True) as tmp:
+        merge(run_dir / "final", tmp, dtype)
+        AutoTokenizer.from_pretrained(run_dir / "final").save_pretrained(tmp)
+    return merged
 
 
 def write_summary(run_dir: Path, started: float, before: dict, after: dict) -> dict:
