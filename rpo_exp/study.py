@@ -39,6 +39,7 @@ from hydra import compose
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf, open_dict
 
+from rpo_exp.common.errors import ConfigError
 from rpo_exp.common.paths import NOTEBOOKS_DIR
 from rpo_exp.config.entry import command
 from rpo_exp.config.validation import check_sampling_command, study_run_name
@@ -341,8 +342,11 @@ def plot_frontier(summary: pd.DataFrame, table: pd.DataFrame, path: Path, title:
 def main(cfg: DictConfig) -> None:
     out = Path(HydraConfig.get().runtime.output_dir).resolve()
     check_sampling_command(cfg, "study")
-    if cfg.study.iterative.rounds:
-        check_iterate(iterate_config(cfg, cfg.study.seeds[0]))
+    if cfg.study.iterative.rounds and cfg.study.seeds:
+        try:
+            check_iterate(iterate_config(cfg, cfg.study.seeds[0]))
+        except ConfigError as err:
+            raise ConfigError(f"study.iterative (the iterative arm's rounds): {err}") from None
     data_dir = out / "data"
     ensure(cfg, data_dir)
     jobs = train(cfg, data_dir, out / "runs")

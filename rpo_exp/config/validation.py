@@ -176,6 +176,11 @@ def check_sampling_command(cfg: DictConfig, command: str) -> None:
         _positive_int(on, key, nullable=True, where="onpolicy")
     if "eval" in cfg:
         _check_eval(cfg.eval)
+    if command == "study" and cfg.study.iterative.rounds < 0:
+        raise ConfigError(
+            f"study.iterative.rounds={cfg.study.iterative.rounds}: must be an integer >= 0 "
+            "(0: no iterative arm)"
+        )
     if command == "iterate":
         if isinstance(cfg.rounds, bool) or cfg.rounds < 1:
             raise ConfigError(f"rounds={cfg.rounds}: must be a positive integer")

@@ -18,7 +18,7 @@ from omegaconf import OmegaConf
 
 from rpo_exp.evaluation.winrate import win_rate
 from rpo_exp.study import FIGURES
-from tests.helpers import CONF, ROOT, tiny_form
+from tests.helpers import CONF, ROOT, run_cli, tiny_form
 
 
 def run_study(out: Path) -> subprocess.CompletedProcess:
@@ -149,6 +149,25 @@ def test_a_rerun_trains_and_computes_nothing(study) -> None:
     assert "round 1: finished, skipped" in logs and "round 2: finished, skipped" in logs
     assert "responses in" not in logs  # no generation: every run's and the initial's reused
     assert (out / "study.csv").read_text() == before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["study.iterative.rounds=-1"], r"study\.iterative\.rounds=-1: must be an integer >= 0"),
+        (["study.iterative.loss=bogus"], r"study\.iterative .*iterate\.loss=bogus"),
+    ],
+)
+def test_a_bad_iterative_arm_exits_2_before_any_data(
+    tmp_path, overrides: list[str], message: str
+) -> None:
+    import re
+
+    args = [*tiny_form("study"), *overrides, f"hydra.run.dir={tmp_path}"]
+    done = run_cli("rpo_exp.study", *args)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert re.search(message, done.stderr), done.stderr[-2000:]
+    assert not (tmp_path / "data").exists()
 
 
 @pytest.mark.parametrize(("loss", "beta"), [("dpo", 0.25), ("sft", None)])
