@@ -76,6 +76,9 @@ def open_wandb_run(mode: str, run_dir: Path, **init: Any):
     if problem:
         log.warning("wandb: %s: logging offline; %s", problem, sync)
         mode = "offline"
+        key = os.environ.get("WANDB_API_KEY")
+        if key is not None and key != key.strip():  # wandb refuses it even offline (no key used)
+            del os.environ["WANDB_API_KEY"]
     elif mode == "offline":
         log.info("wandb: logging offline (logger.mode=offline); %s", sync)
     return wandb.init(dir=str(run_dir), mode=mode, **init)

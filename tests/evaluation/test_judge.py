@@ -8,9 +8,10 @@ import hashlib
 import json
 import math
 import re
+import socket
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -163,13 +164,29 @@ def test_the_boundary_token_is_redrawn_when_a_text_contains_it(monkeypatch) -> N
     assert all(token not in text for text in texts)
 
 
-def test_an_unreachable_judge_fails_fast_naming_base_url(free_url: str) -> None:
-    cfg = eval_cfg("judge.api_key_env=null").judge
-    judge = Judge(cfg, free_url, "gpt-4", "gpt-4")
-    started = time.monotonic()
-    with pytest.raises(ConfigError, match=rf"judge.base_url={free_url}"):
-        judge.check_reachable()
-    assert time.monotonic() - started < 15
+def test_an_unreachable_judge_fails_fast_naming_base_url() -> None:
+    """One attempt, no retries or backoff: a server that drops every connection counts them."""
+    server = socket.create_server(("127.0.0.1", 0))
+    attempts = []
+
+    def drop() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:  # closed: the test is over
+                return
+            attempts.append(connection)
+            connection.close()
+
+    threading.Thread(target=drop, daemon=True).start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/v1"
+    judge = Judge(eval_cfg("judge.api_key_env=null").judge, url, "gpt-4", "gpt-4")
+    try:
+        with pytest.raises(ConfigError, match=rf"judge.base_url={url}: no OpenAI-compatible"):
+            judge.check_reachable()
+    finally:
+        server.close()
+    assert len(attempts) == 1
 
 
 def test_a_missing_api_key_names_the_variable(monkeypatch) -> None:
