@@ -198,9 +198,10 @@ report: install
 	@test -n "$(SWEEP)" || { echo "usage: make report SWEEP=<sweep dir>" >&2; exit 2; }
 	$(PY) -m rpo_exp.report $(SWEEP)
 
-# The reward-KL frontier study (README; conf/study.yaml; ~50 min on 2 cores, not part of
+# The reward-KL frontier study (README; conf/study.yaml; ~59 min on 2 cores, not part of
 # `make test`): on-policy data from SmolLM2-135M scored by a sentiment reward, 8 methods x 2 betas
-# x 3 seeds, each run's reward, win rate against the initial policy and KL; writes
+# x 3 seeds and 2 on-policy rounds of DPO x 3 seeds (study.iterative), each run's reward, win
+# rate against the initial policy and KL; writes
 # studies/<time>/study.csv, study_summary.csv, study.png and report/study.html.
 study: install
 	$(PY) -m rpo_exp.study $(ARGS)

@@ -319,7 +319,9 @@ def plot_frontier(summary: pd.DataFrame, table: pd.DataFrame, path: Path, title:
         path_kl, path_reward = [0.0, *points["kl"]], [start["reward"], *points["reward"]]
         ax.plot(path_kl, path_reward, linestyle="--", color=color, alpha=0.8)
         beta = points["beta"].iloc[0]
-        label = f"{loss} iterative ({'' if pd.isna(beta) else f'beta {beta:g}, '}rounds)"
+        strength = "" if pd.isna(beta) else f"beta {beta:g}, "
+        rounds = f"rounds {points['round'].min()}-{points['round'].max()}"
+        label = f"{loss} iterative ({strength}{rounds})"
         bars = {"xerr": points["kl_sd"], "yerr": points["reward_sd"], "capsize": 3}
         ax.errorbar(points["kl"], points["reward"], marker="s", color=color, linestyle="none",
                     label=label, **bars)  # fmt: skip
