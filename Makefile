@@ -115,8 +115,9 @@ bench-gpu: install
 LOWEST_VENV    ?= .venv-lowest
 GPU_IMAGE_VENV ?= .venv-gpu-image
 UV             := $(VENV)/bin/uv
-# The fast suite: every room once, ~9 min on 2 cores (the full suite, `make test`: 28.2 min all-in on
-# a clean clone, 1229 passed, pytest 25.7 min on 2 workers; one worker took 36.8 min at 1174 tests).
+# The fast suite: every room once, ~9 min on 2 cores (the full suite, `make test`: 25.8 min all-in on
+# a clean clone at 1faabb4, 1233 passed, pytest 23.5 min on 2 workers, load ~2.5; one worker took
+# 36.8 min at 1174 tests).
 FAST_TESTS     := tests/test_layout.py tests/losses tests/data/test_data.py \
 	tests/data/test_standard_formats.py tests/modeling/test_attention.py \
 	tests/modeling/test_adapters.py tests/training/test_batching.py \
