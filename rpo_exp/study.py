@@ -173,7 +173,7 @@ def adopt_offline_run(cfg: DictConfig, offline: Path, data_dir: Path, rounds: Pa
 
 def iterative_arm(cfg: DictConfig, data_dir: Path, out: Path) -> list[Job]:
     """Every round of the iterative arm, per seed of `study.seeds` in
-    `out/<loss>_beta<b>_seed<s>/` (`rounds.csv` there as `rpo_exp.iterate` writes it). An
+    `out/iterative/<loss>_beta<b>_seed<s>/` (`rounds.csv` there as `rpo_exp.iterate` writes it). An
     iteration that fails is logged and costs no other; its unfinished rounds have no
     `final/`. Returns the rounds' jobs in order."""
     arm = cfg.study.iterative
