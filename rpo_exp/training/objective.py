@@ -131,6 +131,11 @@ class Objective:
         return any(name.startswith("ref_") for name in self.tensors)
 
     @property
+    def parts(self) -> list[Objective]:
+        """The losses it sums: a mix's terms, else itself."""
+        return [term for _, _, term in self.terms] or [self]
+
+    @property
     def needs_embeddings(self) -> bool:
         return self.weighting is not None and self.weighting["weighting"] == "embedding"
 
@@ -378,9 +383,7 @@ def check_ld_alpha(objective: Objective) -> None:
             f"loss.ld_alpha={ld_alpha} with loss.sft_weight={objective.sft_weight}: the NLL would "
             "take the length-desensitized log-probs, TRL's takes the plain ones; drop one"
         )
-    plain = [
-        t.name for t in [t for _, _, t in objective.terms] or [objective] if not t.needs_reference
-    ]
+    plain = [part.name for part in objective.parts if not part.needs_reference]
     if plain:
         raise ConfigError(
             f"loss.ld_alpha={ld_alpha} is LD-DPO's, for the losses with a reference (DPO and its "
@@ -409,8 +412,7 @@ def check_wpo(objective: Objective) -> None:
             f"loss.wpo=true weighs each (chosen, rejected) pair's loss: loss={objective.name} "
             f"({objective.kind} batches) has no such pairs; use a pairwise loss"
         )
-    parts = [term for _, _, term in objective.terms] or [objective]
-    for part in parts:
+    for part in objective.parts:
         why = WPO_REFUSED.get(part.fn.__name__)
         if why:
             raise ConfigError(f"loss.wpo=true: {part.name} {why}")
